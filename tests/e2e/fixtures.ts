@@ -74,16 +74,16 @@ export async function seriousAxeFindings(page: Page): Promise<AxeFinding[]> {
     }));
 }
 
-/** Scrolls through the page so every `client:visible` island hydrates, then waits for them. */
+/** Scrolls to each `client:visible` island in turn and waits until it has hydrated. */
 export async function hydrateAllIslands(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    for (const island of Array.from(document.querySelectorAll('astro-island'))) {
-      island.scrollIntoView();
-      await new Promise((r) => requestAnimationFrame(() => r(null)));
-    }
-    window.scrollTo(0, 0);
-  });
-  await expect(page.locator('astro-island[ssr]')).toHaveCount(0, { timeout: 15_000 });
+  const islands = page.locator('astro-island');
+  const count = await islands.count();
+  for (let i = 0; i < count; i++) {
+    const island = islands.nth(i);
+    await island.scrollIntoViewIfNeeded();
+    await expect(island).not.toHaveAttribute('ssr', { timeout: 15_000 });
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
 }
 
 export interface BrokenLink {

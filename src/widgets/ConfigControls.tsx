@@ -1,0 +1,24 @@
+// A panel of controls for the page's scenario: one per key path given.
+// Every other widget on the page reads the same store, so they all follow.
+import { FieldControl } from './parts/FieldControl';
+import './widgets.css';
+
+export interface ConfigControlsProps {
+  /** A heading for the panel, read by screen readers as the group's name. */
+  title: string;
+  /** Key paths to offer, e.g. `['app.workers', 'pool.pool_size']`. */
+  fields: string[];
+  /** Slider ends for fields whose full range is too wide to slide through. */
+  sliderMax?: Record<string, number>;
+}
+
+export default function ConfigControls({ title, fields, sliderMax = {} }: ConfigControlsProps) {
+  return (
+    <fieldset className="poollab-widget poollab-controls not-content">
+      <legend>{title}</legend>
+      {fields.map((path) => (
+        <FieldControl key={path} path={path} sliderMax={sliderMax[path]} />
+      ))}
+    </fieldset>
+  );
+}
