@@ -7,6 +7,7 @@ import { usePageScenario } from '../state/use-page-scenario';
 import './widgets.css';
 
 const fmt = (n: number | null) => (n === null ? 'unlimited' : n.toLocaleString('en-US'));
+const count = (n: number, one: string, many: string) => `${fmt(n)} ${n === 1 ? one : many}`;
 
 export default function ConnectionBudget() {
   const scenario = usePageScenario((s) => s.scenario);
@@ -19,8 +20,8 @@ export default function ConnectionBudget() {
     .range([0, width]);
   const poolTerm =
     b.poolLimit === null
-      ? `${app.threads} threads (no pool limit)`
-      : `min(${app.threads} threads, ${pool.pool_size} + ${pool.max_overflow})`;
+      ? `${count(app.threads, 'thread', 'threads')} (no pool limit)`
+      : `min(${count(app.threads, 'thread', 'threads')}, ${pool.pool_size} + ${pool.max_overflow})`;
 
   return (
     <section className="poollab-widget poollab-budget not-content" aria-label="Connection budget">
@@ -34,7 +35,8 @@ export default function ConnectionBudget() {
         <br />= {app.servers} × {app.workers} × {poolTerm}
         {b.masterConnections > 0 && ` + ${b.masterConnections}`}
         {b.otherConnections > 0 && ` + ${b.otherConnections}`} ={' '}
-        <strong>{fmt(b.appConnections + b.otherConnections)}</strong> connections at worst.
+        <strong>{fmt(b.appConnections + b.otherConnections)}</strong>{' '}
+        {b.appConnections + b.otherConnections === 1 ? 'connection' : 'connections'} at worst.
       </p>
       {b.configuredCeiling !== null && b.configuredCeiling > b.processes * b.perWorker && (
         <p>

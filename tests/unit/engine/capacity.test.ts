@@ -5,7 +5,13 @@ import type { Scenario } from '../../../src/scenario/types';
 
 const memo: Scenario = {
   ...DEFAULT_SCENARIO,
-  app: { ...DEFAULT_SCENARIO.app, workers: 4, threads: 16, preload_app: true, master_connects: true },
+  app: {
+    ...DEFAULT_SCENARIO.app,
+    workers: 4,
+    threads: 16,
+    preload_app: true,
+    master_connects: true,
+  },
   pool: { ...DEFAULT_SCENARIO.pool, pool_size: 10, max_overflow: 20 },
 };
 
@@ -20,7 +26,10 @@ describe('connectionBudget', () => {
   });
 
   it('flags two servers against max_connections 100', () => {
-    const b = connectionBudget({ ...memo, app: { ...memo.app, servers: 2, master_connects: false } });
+    const b = connectionBudget({
+      ...memo,
+      app: { ...memo.app, servers: 2, master_connects: false },
+    });
     expect(b.appConnections).toBe(128);
     expect(b.exceeded).toEqual(['max_connections']);
   });
