@@ -111,6 +111,7 @@ def time_http(port: int, path: str, n: int) -> dict:
 
 def calibrate(args) -> dict:
     sup = Supervisor(verbose=not args.quiet)
+    machine_at_start = machine()
     root = tempfile.mkdtemp(prefix="poollab-calibrate-")
     os.chmod(root, 0o755)
     try:
@@ -192,7 +193,11 @@ def calibrate(args) -> dict:
                 "rollback on return"
             ),
             "versions": versions(cluster.version),
-            "machine": machine(),
+            "machine": dict(machine_at_start, loadavg_at_end=machine()["loadavg_at_start"]),
+            "noise_note": (
+                "the machine is shared: connect costs move with its load (tcp_trust median 2.6 ms on a quiet "
+                "machine, 6 ms with another process using one of the 2 cores); compare loadavg, rerun if needed"
+            ),
         }
     finally:
         sup.stop_all()

@@ -3,7 +3,8 @@
 
     /usr/bin/python3 tests/reality/quick.py
 
-Runs the cases in harness/cases.py QUICK (shared socket without a hook shows
+Runs the harness's unit tests (test_harness.py), then the cases in
+harness/cases.py QUICK (shared socket without a hook shows
 protocol errors; with dispose(close=False) none; Flask-SQLAlchemy's truncated
 pool_timeout; PgBouncer's max_client_conn), each checked against its own
 obvious expectations. Prints "N passed, N failed" and exits 1 on a failure.
@@ -92,6 +93,14 @@ def main() -> int:
     if sys.executable != "/usr/bin/python3":
         # The Debian packages live in the system interpreter.
         return subprocess.call(["/usr/bin/python3", os.path.abspath(__file__)])
+
+    import unittest
+
+    # The harness's pure parts first (scenario defaults, classification, event sums): a second.
+    suite = unittest.defaultTestLoader.loadTestsFromName("test_harness")
+    if not unittest.TextTestRunner(verbosity=1).run(suite).wasSuccessful():
+        print("0 passed, 1 failed")
+        return 1
 
     from harness.cases import QUICK
     from run_cases import run_cases

@@ -232,6 +232,12 @@ def _assemble(scn, opts, lg, outcomes, servers, cluster, bouncer, monitor, fault
         with open(proxy_stats) as fh:
             proxy = json.load(fh)
     net = scn["network"]
+    eff = effective_pool(scn)
+    truncated = [
+        f"pool.{k}: {scn['pool'][k]} became {eff[k]} (Flask-SQLAlchemy's engine_from_config applies int())"
+        for k in ("pool_timeout", "pool_recycle", "pool_size", "max_overflow")
+        if eff[k] != scn["pool"][k]
+    ]
     report = {
         "scenario": scn,
         "requests": req_block,
@@ -260,6 +266,7 @@ def _assemble(scn, opts, lg, outcomes, servers, cluster, bouncer, monitor, fault
                 "with hold=request the connection is held from the first query to the end"
             ),
             "lognormal_sigma": 0.5,
+            "truncated": truncated,
             "client_timeout_s": client_timeout,
             "postgres_max_connections_started": scn["postgres"]["max_connections"] + 1,
             "postgres_note": "one slot more than the scenario: the harness's sampler holds it",

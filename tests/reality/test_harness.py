@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Unit tests of the harness's pure parts (no server started):
+scenario defaults and validation, error classification, event summing.
+
+    /usr/bin/python3 -m unittest tests/reality/test_harness.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness.classify import classify_outcome, classify_text  # noqa: E402
+from harness.events import pool_summary, read_events  # noqa: E402
+from harness.scenario import ScenarioError, effective_pool, normalise  # noqa: E402
+
+
+class ScenarioTests(unittest.TestCase):
+    def test_defaults_filled(self):
+        scn = normalise({})
+        self.assertEqual(scn["pool"]["pool_size"], 5)
+        self.assertEqual(scn["pool"]["max_overflow"], 10)
+        self.assertEqual(scn["postgres"]["superuser_reserved_connections"], 3)
+        self.assertEqual(scn["load"], {"kind": "closed", "concurrency": 50, "requests": 10000})
+        self.assertIsNone(scn["pgbouncer"])
+
+    def test_pgbouncer_defaults(self):
+        scn = normalise({"pgbouncer": {"pool_mode": "transaction"}})
+        self.assertEqual(scn["pgbouncer"]["max_client_conn"], 100)
+        self.assertEqual(scn["pgbouncer"]["default_pool_size"], 20)
+
+    def test_unknown_key_names_path(self):
+        with self.assertRaisesRegex(ScenarioError, r"^pool\.size: unknown key"):
+            normalise({"pool": {"size": 3}})
+
+    def test_range_names_path(self):
+        with self.assertRaisesRegex(ScenarioError, r"^pool\.pool_size: -3 is out of range"):
+            normalise({"pool": {"pool_size": -3}})
+
+    def test_flask_sqlalchemy_truncates(self):
+        scn = normalise({"pool": {"pool_timeout": 0.2}})
+        self.assertEqual(effective_pool(scn)["pool_timeout"], 0)
+        scn = normalise({"pool": {"pool_timeout": 0.2}, "app": {"engine_config": "create_engine"}})
+        self.assertEqual(effective_pool(scn)["pool_timeout"], 0.2)
+
+    def test_every_case_file_is_valid(self):
+        cases = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
+        import json
+
+        for name in sorted(os.listdir(cases)):
+            with open(os.path.join(cases, name)) as fh:
+                normalise(json.load(fh))
+
+
+class ClassifyTests(unittest.TestCase):
+    # Texts seen on the real stack (results/*.json, FACTS.md §11).
+    SAMPLES = {
+        "pool_timeout": "sqlalchemy.exc.TimeoutError: QueuePool limit of size 2 overflow 0 reached, "
+        "connection timed out, timeout 0.00 (Background on this error at: https://sqlalche.me/e/14/3o7r)",
+        "too_many_clients": 'sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at '
+        '"127.0.0.1", port 5 failed: FATAL:  remaining connection slots are reserved for non-replication '
+        "superuser connections",
+        "protocol_error": "sqlalchemy.exc.DatabaseError: (psycopg2.DatabaseError) error with status "
+        "PGRES_TUPLES_OK and no message from the libpq",
+        "ssl_error": "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) SSL error: sslv3 alert bad record mac",
+        "connection_closed": "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) server closed the "
+        "connection unexpectedly\n\tThis probably means the server terminated abnormally",
+        "max_client_conn": "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "
+        '"127.0.0.1", port 6 failed: FATAL:  no more connections allowed (max_client_conn)',
+        "session_state": "sqlalchemy.exc.InvalidRequestError: This session is in 'prepared' state; no further SQL "
+        "can be emitted within this transaction.",
+        "connect_refused": 'sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at '
+        '"127.0.0.1", port 7 failed: Connection refused',
+    }
+
+    def test_samples(self):
+        for kind, text in self.SAMPLES.items():
+            self.assertEqual(classify_text(text), kind, text)
+
+    def test_more_texts(self):
+        self.assertEqual(classify_text("builtins.AttributeError: 'NoneType' object has no attribute 'twophase'"), "session_state")
+        self.assertEqual(classify_text("x: This result object does not return rows. It has been closed"), "protocol_error")
+        self.assertEqual(classify_text("x: SSL SYSCALL error: EOF detected"), "connection_closed")
+        self.assertEqual(classify_text("x: FATAL:  sorry, too many clients already"), "too_many_clients")
+        self.assertEqual(classify_text("x: FATAL:  the database system is shutting down"), "connect_refused")
+        self.assertEqual(classify_text("x: something new"), "unclassified")
+
+    def test_http_level(self):
+        self.assertEqual(classify_outcome("dropped", 0, "")[0], "worker_timeout")
+        self.assertEqual(classify_outcome("client_timeout", 0, "")[0], "client_timeout")
+        body = '{"error": {"class": "sqlalchemy.exc.TimeoutError", "message": "QueuePool limit of size 1 overflow 0 reached"}}'
+        self.assertEqual(classify_outcome("http_error", 500, body)[0], "pool_timeout")
+
+
+class EventTests(unittest.TestCase):
+    def test_pool_summary(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "ev-10.log"), "w") as fh:
+                fh.write("C 1.0 2.5\no 1.1 0 10\nW 1.1 3.0 2.5 0 ok\ni 1.2\n")
+            with open(os.path.join(d, "ev-11.log"), "w") as fh:
+                fh.write("H 0.9 1\no 1.15 1 9\nW 1.15 10.0 0.0 1 ok\no 1.3 0 11\ni 1.4\nE 1.5\n")
+            s = pool_summary(read_events([d]))
+        self.assertEqual(s["pool"]["connects"], 1)
+        self.assertEqual(s["pool"]["checkouts"], 3)
+        self.assertEqual(s["pool"]["waited"], 1)
+        self.assertEqual(s["pool"]["checked_out_peak"], 2)
+        self.assertEqual(s["fork"], {"inherited_connections": 1, "shared_socket_uses": 1})
+        self.assertEqual(s["pool"]["wait_ms"]["max"], 10.0)  # connect time is not counted as waiting
+
+
+if __name__ == "__main__":
+    unittest.main()
