@@ -136,6 +136,28 @@ CASES: dict[str, tuple[str, Check]] = {
             ("PgBouncer logged the refusals", lambda r: r["pgbouncer"]["refused_max_client_conn"] > 0),
         ),
     ),
+    "pgbouncer-query-wait-timeout": (
+        "PgBouncer with 1 server connection and query_wait_timeout 1 s, 4 threads with 1.5 s queries",
+        expect(
+            ("PgBouncer logged query_wait_timeout", lambda r: r["extra"]["pgbouncer_log"]["query_wait_timeout"] > 0),
+            ("some query_wait_timeout errors", lambda r: _err(r, "query_wait_timeout") > 0),
+            (
+                "the app saw 'server closed the connection unexpectedly'",
+                lambda r: _raw_has(r, "query_wait_timeout", "server closed the connection unexpectedly"),
+            ),
+            ("PostgreSQL saw 1 app backend", lambda r: r["extra"]["postgres_peak_by_role"].get("app", 0) == 1),
+        ),
+    ),
+    "pgbouncer-query-wait-timeout-tls": (
+        "the same with TLS between the app and PgBouncer",
+        expect(
+            ("some query_wait_timeout errors", lambda r: _err(r, "query_wait_timeout") > 0),
+            (
+                "the app saw 'SSL connection has been closed unexpectedly'",
+                lambda r: _raw_has(r, "query_wait_timeout", "SSL connection has been closed unexpectedly"),
+            ),
+        ),
+    ),
     "fsa-pool-timeout-truncation": (
         "pool_timeout 0.2 through Flask-SQLAlchemy becomes 0: almost every queued checkout fails at once",
         expect(
