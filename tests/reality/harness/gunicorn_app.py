@@ -57,7 +57,7 @@ errorlog = {errorlog!r}
 loglevel = "info"
 accesslog = None
 proc_name = {proc_name!r}
-worker_tmp_dir = "/dev/shm"
+worker_tmp_dir = {tmp_dir!r}
 pythonpath = {app_dir!r}
 
 EVENTS = {events!r}
@@ -114,6 +114,7 @@ class GunicornServer:
             max_requests_jitter=int(app["max_requests_jitter"]),
             errorlog=self.errorlog,
             proc_name=f"poollab-reality-{self.index}",
+            tmp_dir="/dev/shm" if os.path.isdir("/dev/shm") else None,  # heartbeat files off disk
             events=self.events_dir,
             post_fork=app["post_fork"],
             post_worker_init=app["post_worker_init"],
@@ -177,15 +178,30 @@ class GunicornServer:
 
 
 def start_all(servers: list[GunicornServer], timeout_s: float = 60) -> None:
-    """Start every server; return when all their workers have booted."""
+    """Start every server; return when all their workers have booted.
+
+    A master that lost the race for its port (another process bound it
+    between the probe and Gunicorn's bind) is started again on a new port,
+    at most twice.
+    """
     for srv in servers:
         srv.write_config()
         srv.start()
     deadline = time.monotonic() + timeout_s
     want = servers[0].scn["app"]["workers"]
+    retries = {srv.index: 2 for srv in servers}
     while True:
         for srv in servers:
-            srv.check_alive()
+            try:
+                srv.check_alive()
+            except RuntimeError as exc:
+                if "Address already in use" in str(exc) and retries[srv.index] > 0:
+                    retries[srv.index] -= 1
+                    srv.stop()
+                    srv.write_config()  # picks a new free port
+                    srv.start()
+                    continue
+                raise
         if all(srv.booted() >= want for srv in servers):
             return
         if time.monotonic() > deadline:

@@ -69,6 +69,10 @@ class Supervisor:
         With `user`, the child drops to that user (and its primary group)
         before exec: PostgreSQL and PgBouncer refuse to run as root.
         """
+        with _signals_held():  # a Ctrl-C now must not leave an untracked child
+            return self._spawn(name, argv, log_path, user, env, cwd, stop_signal, grace_s)
+
+    def _spawn(self, name, argv, log_path, user, env, cwd, stop_signal, grace_s) -> Child:
         out = open(log_path, "ab") if log_path else subprocess.DEVNULL
         kwargs = {}
         if user:
@@ -129,18 +133,48 @@ class Supervisor:
         self.log(f"stopped {child.name} pid {child.pid} (rc {child.popen.returncode})")
 
     def stop_all(self) -> None:
-        """Stop every child still running, newest first. Never raises."""
+        """Stop every child still running, newest first. Never raises; a
+        second Ctrl-C during cleanup waits until the cleanup is done."""
         with self._lock:
             children = list(reversed(self._children))
-        for child in children:
-            try:
-                self.stop(child)
-            except Exception as exc:  # cleanup must go on
-                print(f"[harness] stopping {child.name}: {exc}", file=sys.stderr)
+        with _signals_held(reraise=False):
+            for child in children:
+                try:
+                    self.stop(child)
+                except Exception as exc:  # cleanup must go on
+                    print(f"[harness] stopping {child.name}: {exc}", file=sys.stderr)
 
     def alive(self) -> list[Child]:
         with self._lock:
             return [c for c in self._children if not c.stopped and c.popen.poll() is None]
+
+
+_held = {"depth": 0, "pending": None}
+
+
+class _signals_held:
+    """While inside, the harness's SIGINT/SIGTERM/SIGHUP handlers only record
+    the signal; on leaving the outermost block it is raised (reraise=True) or
+    dropped (reraise=False, for cleanup that is already the way out).
+
+    Done in the Python handlers rather than with sigprocmask, because a
+    blocked mask would be inherited by the children started meanwhile.
+    """
+
+    def __init__(self, reraise: bool = True):
+        self.reraise = reraise
+
+    def __enter__(self):
+        _held["depth"] += 1
+        return self
+
+    def __exit__(self, *exc):
+        _held["depth"] -= 1
+        if _held["depth"] == 0 and _held["pending"] is not None:
+            pending, _held["pending"] = _held["pending"], None
+            if self.reraise and exc[0] is None:
+                raise pending
+        return False
 
 
 def run_checked(argv: list[str], *, user: str | None = None, timeout: float = 60, env=None) -> str:
@@ -172,11 +206,17 @@ def install_signal_handlers() -> None:
     the temp dir. SIGINT is set explicitly because a shell starting us in the
     background without job control leaves it ignored."""
 
+    def _raise(exc: BaseException) -> None:
+        if _held["depth"]:
+            _held["pending"] = _held["pending"] or exc  # raised when the block ends
+            return
+        raise exc
+
     def _exit(signum, _frame):
-        raise SystemExit(128 + signum)
+        _raise(SystemExit(128 + signum))
 
     def _interrupt(_signum, _frame):
-        raise KeyboardInterrupt
+        _raise(KeyboardInterrupt())
 
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _exit)
