@@ -7,6 +7,7 @@ directory is removed (unless opts.keep), before it returns or raises.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -20,6 +21,7 @@ from . import events as ev
 from . import report as rp
 from .faults import FaultRunner
 from .gunicorn_app import PYTHON, GunicornServer, db_url, start_all
+from .loadgen import LOGNORMAL_SIGMA, LoadGenerator
 from .monitor import Monitor
 from .pgbouncer import PgBouncer
 from .postgres import OTHER_ROLE, PgCluster
@@ -101,201 +103,281 @@ def _start_idle_proxy(sup: Supervisor, root: str, target_port: int, after_s: flo
     return port, stats
 
 
-def run(scn: dict, opts: RunOptions) -> dict:
-    """Run the normalised scenario `scn` on the real stack; return the report."""
-    sup = Supervisor(verbose=not opts.quiet)
-    root = tempfile.mkdtemp(prefix="poollab-reality-", dir=opts.tmp_parent)
-    os.chmod(root, 0o755)  # the postgres user must reach its subdirectory
-    servers: list[GunicornServer] = []
-    monitor = faults = others = None
-    cluster = bouncer = None
-    t_begin = time.monotonic()
-    try:
-        net = scn["network"]
-        cluster = PgCluster(
-            sup,
-            root,
-            max_connections=scn["postgres"]["max_connections"] + 1,  # + the sampler's slot
-            superuser_reserved_connections=scn["postgres"]["superuser_reserved_connections"],
+class Run:
+    """The state of one real run, built up step by step.
+
+    Each `start_*` step records what it started before the next step begins,
+    so that `cleanup()` can always stop exactly what exists.
+    """
+
+    def __init__(self, scn: dict, opts: RunOptions):
+        self.scn = scn
+        self.opts = opts
+        self.sup = Supervisor(verbose=not opts.quiet)
+        self.root = tempfile.mkdtemp(prefix="poollab-reality-", dir=opts.tmp_parent)
+        os.chmod(self.root, 0o755)  # the postgres user must reach its subdirectory
+        self.t_begin = time.monotonic()
+        self.cluster: PgCluster | None = None
+        self.bouncer: PgBouncer | None = None
+        self.proxy_stats: str | None = None
+        self.monitor: Monitor | None = None
+        self.others: OtherClients | None = None
+        self.servers: list[GunicornServer] = []
+        self.faults: FaultRunner | None = None
+        self.target: dict = {}
+        self.load_avg_start: list = []
+
+    # -- starting ----------------------------------------------------------
+
+    def start_database(self) -> None:
+        """PostgreSQL with one slot more than the scenario: the sampler's."""
+        net, pg = self.scn["network"], self.scn["postgres"]
+        self.cluster = PgCluster(
+            self.sup,
+            self.root,
+            max_connections=pg["max_connections"] + 1,
+            superuser_reserved_connections=pg["superuser_reserved_connections"],
             tls=net["tls"],
-            auth=opts.auth,
+            auth=self.opts.auth,
         )
-        cluster.init()
-        cluster.start()
-        cluster.bootstrap()
-        sup.log(f"PostgreSQL {cluster.version} on 127.0.0.1:{cluster.port}")
-        target = cluster.dsn_params()
-        if scn["pgbouncer"]:
-            settings = dict(scn["pgbouncer"])
-            settings["max_client_conn"] += 1  # the admin console connection counts (1.18)
-            bouncer = PgBouncer(sup, root, cluster, settings, tls=net["tls"], auth=opts.auth)
-            bouncer.write_config()
-            bouncer.start()
-            target = bouncer.dsn_params()
-            sup.log(f"PgBouncer on 127.0.0.1:{bouncer.port}")
-        proxy_stats = None
-        idle = [f for f in scn["faults"] if f["kind"] == "idle_timeout"]
+        self.cluster.init()
+        self.cluster.start()
+        self.cluster.bootstrap()
+        self.target = self.cluster.dsn_params()
+        self.sup.log(f"PostgreSQL {self.cluster.version} on 127.0.0.1:{self.cluster.port}")
+
+    def start_pgbouncer(self) -> None:
+        """PgBouncer when the scenario has one; the app then connects to it."""
+        if not self.scn["pgbouncer"]:
+            return
+        settings = dict(self.scn["pgbouncer"])
+        settings["max_client_conn"] += 1  # the admin console connection counts (1.18)
+        self.bouncer = PgBouncer(
+            self.sup, self.root, self.cluster, settings, tls=self.scn["network"]["tls"], auth=self.opts.auth
+        )
+        self.bouncer.write_config()
+        self.bouncer.start()
+        self.target = self.bouncer.dsn_params()
+        self.sup.log(f"PgBouncer on 127.0.0.1:{self.bouncer.port}")
+
+    def start_idle_relay(self) -> None:
+        """The idle_timeout fault: a relay in front of whatever the app connects to."""
+        idle = [f for f in self.scn["faults"] if f["kind"] == "idle_timeout"]
         if idle:
-            port, proxy_stats = _start_idle_proxy(sup, root, target["port"], min(f["after_s"] for f in idle))
-            target = dict(target, port=port)
-        monitor = Monitor(cluster, bouncer)
-        monitor.open()
-        others = OtherClients(cluster, scn["other_clients"])
-        others.open()
-        url = db_url(target)
-        servers = [GunicornServer(sup, root, i, scn, url) for i in range(scn["app"]["servers"])]
-        t_boot = time.monotonic()
-        start_all(servers)
-        sup.log(f"{len(servers)} Gunicorn server(s) up in {time.monotonic() - t_boot:.2f}s")
-        load_avg_start = machine()["loadavg_at_start"]
-        monitor.start()
-        faults = FaultRunner(
-            scn["faults"], cluster=cluster, bouncer=bouncer, monitor=monitor, after_pg_restart=others.reopen, log=sup.log
+            after_s = min(f["after_s"] for f in idle)
+            port, self.proxy_stats = _start_idle_proxy(self.sup, self.root, self.target["port"], after_s)
+            self.target = dict(self.target, port=port)
+
+    def start_clients(self) -> None:
+        """The sampler's connections first (they take their slots), then other_clients."""
+        self.monitor = Monitor(self.cluster, self.bouncer)
+        self.monitor.open()
+        self.others = OtherClients(self.cluster, self.scn["other_clients"])
+        self.others.open()
+
+    def start_app(self) -> None:
+        url = db_url(self.target)
+        self.servers = [GunicornServer(self.sup, self.root, i, self.scn, url) for i in range(self.scn["app"]["servers"])]
+        t0 = time.monotonic()
+        start_all(self.servers)
+        self.sup.log(f"{len(self.servers)} Gunicorn server(s) up in {time.monotonic() - t0:.2f}s")
+
+    # -- the load ------------------------------------------------------------
+
+    def drive(self) -> LoadGenerator:
+        """Sampling, faults and load; returns the finished load generator."""
+        self.load_avg_start = machine()["loadavg_at_start"]
+        self.monitor.start()
+        self.faults = FaultRunner(
+            self.scn["faults"],
+            cluster=self.cluster,
+            bouncer=self.bouncer,
+            monitor=self.monitor,
+            after_pg_restart=self.others.reopen,
+            log=self.sup.log,
         )
-        client_timeout = client_timeout_for(scn, opts)
-        from .loadgen import LoadGenerator
-
-        lg = LoadGenerator(scn, [s.port for s in servers], client_timeout, on_start=faults.start)
-        sup.log(f"load: {scn['load']} (client timeout {client_timeout:.0f}s)")
-        outcomes = lg.run()
-        sup.log(f"load done: {len(outcomes)} answered of {lg.started} in {lg.wall_s:.2f}s")
-        faults.stop()
+        client_timeout = client_timeout_for(self.scn, self.opts)
+        lg = LoadGenerator(self.scn, [s.port for s in self.servers], client_timeout, on_start=self.faults.start)
+        self.sup.log(f"load: {self.scn['load']} (client timeout {client_timeout:.0f}s)")
+        lg.run()
+        self.sup.log(f"load done: {len(lg.outcomes)} answered of {lg.started} in {lg.wall_s:.2f}s")
+        self.faults.stop()
         time.sleep(0.3)  # let the last checkins reach the event logs
-        monitor.stop()
-        pgb_stats = monitor.pgbouncer_stats()
-        gunicorn_counts = []
-        for srv in servers:
-            srv.stop()  # graceful: workers log their exit
-            gunicorn_counts.append(srv.log_counts())
-        return _assemble(
-            scn, opts, lg, outcomes, servers, cluster, bouncer, monitor, faults, others, pgb_stats,
-            gunicorn_counts, proxy_stats, client_timeout, load_avg_start, root, time.monotonic() - t_begin,
-        )  # fmt: skip
-    except Exception:
-        # A failed start or run: show why, from each server's own log.
-        for srv in servers:
+        self.monitor.stop()
+        return lg
+
+    def stop_app(self) -> list[dict]:
+        """Stop the Gunicorn masters gracefully (workers log their exit); their log counts."""
+        counts = []
+        for srv in self.servers:
+            srv.stop()
+            counts.append(srv.log_counts())
+        return counts
+
+    # -- failure and cleanup ---------------------------------------------------
+
+    def print_log_tails(self) -> None:
+        """After a failed start or run: why, from each server's own log."""
+        for srv in self.servers:
             print(f"--- gunicorn {srv.index} error log tail:\n{tail(srv.errorlog, 25)}", file=sys.stderr, flush=True)
-        if cluster:
-            print(f"--- postgres log tail:\n{cluster.log_tail(25)}", file=sys.stderr, flush=True)
-        if bouncer:
-            print(f"--- pgbouncer log tail:\n{bouncer.log_tail(15)}", file=sys.stderr, flush=True)
-        raise
-    finally:
-        if faults:
-            faults.stop()
-        if monitor:
-            monitor.stop()
-        if others:
-            others.close()
-        sup.stop_all()
-        if opts.keep:
-            print(f"[harness] kept {root}", file=sys.stderr, flush=True)
+        if self.cluster:
+            print(f"--- postgres log tail:\n{self.cluster.log_tail(25)}", file=sys.stderr, flush=True)
+        if self.bouncer:
+            print(f"--- pgbouncer log tail:\n{self.bouncer.log_tail(15)}", file=sys.stderr, flush=True)
+
+    def cleanup(self) -> None:
+        """Stop everything started (by PID) and remove the temp dir unless kept."""
+        if self.faults:
+            self.faults.stop()
+        if self.monitor:
+            self.monitor.stop()
+        if self.others:
+            self.others.close()
+        self.sup.stop_all()
+        if self.opts.keep:
+            print(f"[harness] kept {self.root}", file=sys.stderr, flush=True)
         else:
-            shutil.rmtree(root, ignore_errors=True)
+            shutil.rmtree(self.root, ignore_errors=True)
 
+    # -- the report ------------------------------------------------------------
 
-def _assemble(scn, opts, lg, outcomes, servers, cluster, bouncer, monitor, faults, others, pgb_stats,
-              gunicorn_counts, proxy_stats, client_timeout, load_avg_start, root, wall_total):  # fmt: skip
-    """Put every measurement into the report shape."""
-    events = ev.read_events([s.events_dir for s in servers])
-    pool = ev.pool_summary(events)
-    req_block, raw, latencies, timeline = rp.requests_block(outcomes, lg.started)
-    pg_counts = cluster.log_counts()
-    pgb_counts = bouncer.log_counts() if bouncer else {}
-    moved = rp.reassign_query_wait_timeouts(req_block, raw, pgb_counts.get("query_wait_timeout", 0))
-    roles = ("app", OTHER_ROLE)
-    authorized = sum(pg_counts["authorized"].get(r, 0) for r in roles)
-    reserved = sum(n for r, n in pg_counts["reserved_refused"].items() if r in roles)
-    too_many = sum(n for r, n in pg_counts["too_many"].items() if r != "postgres")
-    not_measured = list(rp.NOT_MEASURED_ALWAYS)
-    pgb_block = None
-    if bouncer:
-        wait = {"max": round(monitor.pgb["maxwait_ms"], 3)}
-        if scn["pgbouncer"]["pool_mode"] == "transaction" and pgb_stats.get("total_xact_count"):
+    def report(self, lg: LoadGenerator, gunicorn_counts: list[dict]) -> dict:
+        """Every measurement in the report shape of SCENARIO.md, plus extras."""
+        scn = self.scn
+        pool = ev.pool_summary(ev.read_events([s.events_dir for s in self.servers]))
+        req_block, raw, latencies, timeline = rp.requests_block(lg.outcomes, lg.started)
+        pg_counts = self.cluster.log_counts()
+        pgb_counts = self.bouncer.log_counts() if self.bouncer else {}
+        moved = rp.reassign_query_wait_timeouts(req_block, raw, pgb_counts.get("query_wait_timeout", 0))
+        pgb_stats = self.monitor.pgbouncer_stats()
+        not_measured = list(rp.NOT_MEASURED_ALWAYS)
+        faults_done = list(self.faults.done)
+        rp.fault_recovery(faults_done, lg.outcomes)
+        return {
+            "scenario": scn,
+            "requests": req_block,
+            "latency_ms": rp.latency_block(latencies),
+            "throughput_rps": round(req_block["ok"] / lg.wall_s, 3) if lg.wall_s > 0 else 0,
+            "pool": pool["pool"],
+            "postgres": self._postgres_block(pg_counts),
+            "pgbouncer": self._pgbouncer_block(pgb_counts, pgb_stats, not_measured),
+            "fork": pool["fork"],
+            "not_measured": not_measured,
+            "versions": versions(self.cluster.version),
+            "raw_errors": raw,
+            "harness": self._notes(lg, faults_done),
+            "extra": {
+                **pool["extra"],
+                "postgres_log": pg_counts,
+                "postgres_peak_by_role": self.monitor.pg_peak_by_role,
+                "pgbouncer_log": pgb_counts or None,
+                "pgbouncer_stats": pgb_stats or None,
+                "query_wait_timeouts_moved_from_connection_closed": moved,
+                "gunicorn": gunicorn_counts,
+            },
+            "timeline_per_s": timeline,
+        }
+
+    def _postgres_block(self, pg_counts: dict) -> dict:
+        """Peak from the sampler; opened and refused from the server log
+        (roles app and other; a reserved-slot refusal was authorized first)."""
+        roles = ("app", OTHER_ROLE)
+        authorized = sum(pg_counts["authorized"].get(r, 0) for r in roles)
+        reserved = sum(n for r, n in pg_counts["reserved_refused"].items() if r in roles)
+        too_many = sum(n for r, n in pg_counts["too_many"].items() if r != "postgres")
+        return {
+            "connections_peak": self.monitor.pg_peak_total,
+            "connections_opened": authorized - reserved,
+            "refused": reserved + too_many,
+        }
+
+    def _pgbouncer_block(self, pgb_counts: dict, pgb_stats: dict, not_measured: list) -> dict | None:
+        """SHOW POOLS peaks; wait max from sampled maxwait, mean from SHOW STATS
+        (transaction mode only); the percentiles are listed as not measured."""
+        if not self.bouncer:
+            return None
+        wait = {"max": round(self.monitor.pgb["maxwait_ms"], 3)}
+        if self.scn["pgbouncer"]["pool_mode"] == "transaction" and pgb_stats.get("total_xact_count"):
             wait["mean"] = round(pgb_stats["total_wait_time"] / pgb_stats["total_xact_count"] / 1000.0, 3)
         else:
             not_measured.append("pgbouncer.wait_ms.mean")
         not_measured += ["pgbouncer.wait_ms.p50", "pgbouncer.wait_ms.p95", "pgbouncer.wait_ms.p99"]
-        pgb_block = {
-            "clients_peak": monitor.pgb["clients_peak"],
-            "servers_peak": monitor.pgb["servers_peak"],
-            "waiting_peak": monitor.pgb["waiting_peak"],
+        return {
+            "clients_peak": self.monitor.pgb["clients_peak"],
+            "servers_peak": self.monitor.pgb["servers_peak"],
+            "waiting_peak": self.monitor.pgb["waiting_peak"],
             "wait_ms": wait,
             "refused_max_client_conn": pgb_counts.get("max_client_conn", 0),
         }
-    faults_done = list(faults.done) if faults else []
-    rp.fault_recovery(faults_done, outcomes)
-    proxy = None
-    if proxy_stats and os.path.exists(proxy_stats):
-        import json
 
-        with open(proxy_stats) as fh:
-            proxy = json.load(fh)
-    net = scn["network"]
-    eff = effective_pool(scn)
-    truncated = [
-        f"pool.{k}: {scn['pool'][k]} became {eff[k]} (Flask-SQLAlchemy's engine_from_config applies int())"
-        for k in ("pool_timeout", "pool_recycle", "pool_size", "max_overflow")
-        if eff[k] != scn["pool"][k]
-    ]
-    report = {
-        "scenario": scn,
-        "requests": req_block,
-        "latency_ms": rp.latency_block(latencies),
-        "throughput_rps": round(req_block["ok"] / lg.wall_s, 3) if lg.wall_s > 0 else 0,
-        "pool": pool["pool"],
-        "postgres": {
-            "connections_peak": monitor.pg_peak_total,
-            "connections_opened": authorized - reserved,
-            "refused": reserved + too_many,
-        },
-        "pgbouncer": pgb_block,
-        "fork": pool["fork"],
-        "not_measured": not_measured,
-        "versions": versions(cluster.version),
-        "raw_errors": raw,
-        "harness": {
+    def _notes(self, lg: LoadGenerator, faults_done: list) -> dict:
+        """How this run was made: what a reader needs to judge its figures."""
+        scn, opts = self.scn, self.opts
+        eff = effective_pool(scn)
+        truncated = [
+            f"pool.{k}: {scn['pool'][k]} became {eff[k]} (Flask-SQLAlchemy's engine_from_config applies int())"
+            for k in ("pool_timeout", "pool_recycle", "pool_size", "max_overflow")
+            if eff[k] != scn["pool"][k]
+        ]
+        proxy = None
+        if self.proxy_stats and os.path.exists(self.proxy_stats):
+            with open(self.proxy_stats) as fh:
+                proxy = json.load(fh)
+        return {
             "auth": {
                 "app_role": "scram-sha-256 (password) over TCP" if opts.auth == "scram" else "trust over TCP",
                 "monitor": "postgres superuser, trust, Unix socket",
             },
-            "tls": "sslmode=require, self-signed RSA-2048" if net["tls"] else "sslmode=disable",
+            "tls": "sslmode=require, self-signed RSA-2048" if scn["network"]["tls"] else "sslmode=disable",
             "http": "HTTP/1.0, one TCP connection per request, no keep-alive (like ab without -k)",
             "request_shape": (
                 "app_ms/2 of thread CPU, then the queries (SELECT pg_sleep), then app_ms/2; "
                 "with hold=request the connection is held from the first query to the end"
             ),
-            "lognormal_sigma": 0.5,
+            "lognormal_sigma": LOGNORMAL_SIGMA,
             "truncated": truncated,
-            "client_timeout_s": client_timeout,
+            "client_timeout_s": lg.client_timeout_s,
             "postgres_max_connections_started": scn["postgres"]["max_connections"] + 1,
             "postgres_note": "one slot more than the scenario: the harness's sampler holds it",
-            "pgbouncer_max_client_conn_started": (scn["pgbouncer"]["max_client_conn"] + 1) if bouncer else None,
+            "pgbouncer_max_client_conn_started": (scn["pgbouncer"]["max_client_conn"] + 1) if self.bouncer else None,
             "other_clients": "role `other`, direct to PostgreSQL, opened before the load, reopened after a restart",
-            "other_clients_failed": others.failures if others else [],
+            "other_clients_failed": self.others.failures,
             "idle_timeout": (
                 "relay that resets a connection on its next use after after_s idle (see idle_proxy.py)"
-                if proxy_stats
+                if self.proxy_stats
                 else None
             ),
             "idle_proxy": proxy,
             "faults_done": faults_done,
             "wall_s_load": round(lg.wall_s, 3),
-            "wall_s_total": round(wall_total, 3),
+            "wall_s_total": round(time.monotonic() - self.t_begin, 3),
             "in_flight_at_window_end": lg.in_flight_at_window_end,
-            "monitor": {"interval_ms": 50, "samples": monitor.samples, "errors": monitor.errors},
-            "machine": dict(machine(), loadavg_at_start=load_avg_start, loadavg_at_end=machine()["loadavg_at_start"]),
-            "kept_dir": root if opts.keep else None,
-        },
-        "extra": {
-            **pool["extra"],
-            "postgres_log": pg_counts,
-            "postgres_peak_by_role": monitor.pg_peak_by_role,
-            "pgbouncer_log": pgb_counts or None,
-            "pgbouncer_stats": pgb_stats or None,
-            "query_wait_timeouts_moved_from_connection_closed": moved,
-            "gunicorn": gunicorn_counts,
-        },
-        "timeline_per_s": timeline,
-    }
-    return report
+            "monitor": {"interval_ms": 50, "samples": self.monitor.samples, "errors": self.monitor.errors},
+            "machine": dict(
+                machine(), loadavg_at_start=self.load_avg_start, loadavg_at_end=machine()["loadavg_at_start"]
+            ),
+            "kept_dir": self.root if opts.keep else None,
+        }
+
+
+def run(scn: dict, opts: RunOptions) -> dict:
+    """Run the normalised scenario `scn` on the real stack; return the report.
+
+    Whatever happens, everything started is stopped and the temp dir removed
+    (unless opts.keep) before this returns or raises.
+    """
+    r = Run(scn, opts)
+    try:
+        r.start_database()
+        r.start_pgbouncer()
+        r.start_idle_relay()
+        r.start_clients()
+        r.start_app()
+        lg = r.drive()
+        gunicorn_counts = r.stop_app()
+        return r.report(lg, gunicorn_counts)
+    except Exception:
+        r.print_log_tails()
+        raise
+    finally:
+        r.cleanup()
