@@ -1,0 +1,260 @@
+// Gunicorn: a master per server forks `workers` workers; each worker serves requests
+// on `threads` threads (1: the sync worker; more: gthread).
+// https://docs.gunicorn.org/en/stable/design.html
+// https://docs.gunicorn.org/en/stable/settings.html
+//
+// - Which worker takes a request: all workers of a server wait on one listening socket,
+//   and a blocking accept() wakes waiters in the order they started waiting. The model
+//   keeps one queue of free threads per server, oldest first: the thread that has been
+//   free longest takes the next request; with none free, requests wait in the backlog.
+// - Python time (app_ms) needs the worker's GIL and one of the server's cores, first
+//   come first served; it runs without preemption (no 5 ms switch interval).
+// - preload_app: the app (and its Engine) is created in the master, before fork; with
+//   master_connects its import-time query leaves a live connection in the master's
+//   pool, which fork copies into every worker (FD table and pool). Workers are forked
+//   0-100 ms apart (Arbiter.spawn_workers sleeps 0.1 * random()).
+// - Hooks run in the child: post_fork right after fork (before the app is loaded when
+//   preload_app is off), post_worker_init after load_wsgi, before the first request.
+// - A sync worker busy past timeout is killed by the master's loop (about once a
+//   second, murder_workers); gthread's main thread keeps the heartbeat. max_requests
+//   (+ jitter) ends a worker gracefully after that many requests. Either way the master
+//   forks a replacement, which inherits the master's pool again.
+import { closeFd, inheritFds } from './fd-table';
+import { createPool, disposePool, dropRecord, inheritPool, openImportConnection } from './queue-pool';
+import { killRequest, startRequest } from './request';
+import { PH, TT } from './trace';
+import { K, Proc, S, Server, type Request, type World } from './world';
+
+/** Booting a worker: fork + imports already done in the master. */
+const BOOT_PRELOADED_US = 2_000;
+/** Booting a worker that imports the app itself (preload_app off). */
+const BOOT_IMPORT_US = 50_000;
+const MASTER_LOOP_US = 1_000_000;
+
+function newProc(w: World, server: Server, parent: Proc | null, threads: number): Proc {
+  const proc = new Proc(w.procs.length, server, parent === null, parent, threads);
+  w.procs.push(proc);
+  w.tr?.emit(TT.PROC_START, proc.id, parent ? parent.id : -1, server.index, parent ? 1 : 0);
+  return proc;
+}
+
+export function bootServers(w: World): void {
+  const app = w.sc.app;
+  for (let i = 0; i < app.servers; i++) {
+    const server = new Server(i, app.cores);
+    w.servers.push(server);
+    const master = newProc(w, server, null, 0);
+    server.master = master;
+    let forkAt = 0;
+    if (app.preload_app) {
+      master.pool = createPool(w, master);
+      if (app.master_connects) {
+        openImportConnection(w, master);
+        forkAt = w.eff.connectUs + w.eff.queryUs;
+      }
+    }
+    for (let k = 0; k < app.workers; k++) {
+      w.q.at(Math.round(forkAt), K.FORK, i, 0);
+      forkAt += w.rng.below(100_000);
+    }
+    if (w.eff.syncWorkers && w.eff.timeoutUs > 0) w.q.at(MASTER_LOOP_US, K.MASTER_TICK, i, 0);
+  }
+}
+
+export function forkWorker(w: World, server: Server): void {
+  const app = w.sc.app;
+  const master = server.master;
+  const child = newProc(w, server, master, app.threads);
+  server.workers.push(child);
+  w.m.forks++;
+  inheritFds(w, master, child);
+  if (app.max_requests > 0) child.maxRequests = app.max_requests + w.rng.below(app.max_requests_jitter + 1);
+  if (app.preload_app) {
+    inheritPool(w, master, child);
+    runHook(w, child, app.post_fork);
+  }
+  let boot = app.preload_app ? BOOT_PRELOADED_US : BOOT_IMPORT_US;
+  if (!app.preload_app && app.master_connects) boot += w.eff.connectUs + w.eff.queryUs;
+  w.q.after(boot, K.WORKER_READY, child.id, 0);
+}
+
+function runHook(w: World, proc: Proc, hook: string): void {
+  if (hook === 'dispose_close_false') disposePool(w, proc, false);
+  else if (hook === 'dispose_close_true') disposePool(w, proc, true);
+}
+
+export function workerReady(w: World, proc: Proc): void {
+  if (!proc.alive) return;
+  const app = w.sc.app;
+  if (!app.preload_app) {
+    proc.pool = createPool(w, proc);
+    if (app.master_connects) openImportConnection(w, proc);
+  }
+  runHook(w, proc, app.post_worker_init);
+  const pool = proc.pool!;
+  for (let k = 0; k < pool.idle.length; k++) {
+    const rec = pool.idle.at(k);
+    if (rec?.sock && rec.sock.opener !== proc) w.m.inheritedConnections++;
+  }
+  proc.accepting = true;
+  w.tr?.emit(TT.PROC_READY, proc.id);
+  const server = proc.server;
+  const threads = proc.freeThreadCount;
+  for (let t = 0; t < threads; t++) {
+    const next = server.backlog.shift();
+    if (next) {
+      assign(w, next, proc);
+      w.resumeAfter(next, S.START, 0);
+    } else server.idleThreads.push(proc);
+  }
+}
+
+function assign(w: World, req: Request, proc: Proc): void {
+  req.proc = proc;
+  req.thread = proc.freeThreads[--proc.freeThreadCount]!;
+  proc.busy++;
+  if (w.eff.syncWorkers) proc.current = req;
+  req.step = S.RUNNING;
+  w.tr?.emit(TT.REQ_ASSIGN, req.id, proc.id, req.thread);
+}
+
+function freeThread(server: Server): Proc | null {
+  const idle = server.idleThreads;
+  while (idle.length > 0) {
+    const p = idle.shift()!;
+    if (p.alive && p.accepting && p.freeThreadCount > 0) return p;
+  }
+  return null;
+}
+
+/** A request reaches the server (from the load balancer). */
+export function acceptRequest(w: World, server: Server, req: Request): void {
+  const proc = server.backlog.length === 0 ? freeThread(server) : null;
+  if (!proc) {
+    server.backlog.push(req);
+    return;
+  }
+  assign(w, req, proc);
+  startRequest(w, req);
+}
+
+/** The request is done: its thread takes the next one from the backlog, or waits. */
+export function releaseThread(w: World, req: Request, proc: Proc): void {
+  if (!proc.alive) return;
+  proc.busy--;
+  proc.freeThreads[proc.freeThreadCount++] = req.thread;
+  proc.served++;
+  if (proc.maxRequests > 0 && proc.served >= proc.maxRequests && !proc.exiting) {
+    proc.exiting = true;
+    proc.accepting = false;
+  }
+  if (proc.exiting) {
+    if (proc.busy === 0) exitWorker(w, proc, false);
+    return;
+  }
+  const next = proc.server.backlog.shift();
+  if (next) {
+    assign(w, next, proc);
+    w.resumeAfter(next, S.START, 0);
+  } else proc.server.idleThreads.push(proc);
+}
+
+/**
+ * The worker ends. Graceful (max_requests): the interpreter's exit closes its pooled
+ * connections (Terminate), shared ones included. Killed (timeout): the kernel drops its
+ * descriptors, and a shared connection survives in the other holders.
+ */
+function exitWorker(w: World, proc: Proc, killed: boolean): void {
+  proc.alive = false;
+  proc.accepting = false;
+  w.tr?.emit(TT.PROC_EXIT, proc.id, killed ? 1 : 0);
+  const pool = proc.pool;
+  if (pool && !killed) while (pool.idle.length > 0) dropRecord(w, pool.idle.shift()!, true);
+  for (const s of [...proc.fds]) closeFd(w, proc, s, false);
+  if (pool) {
+    while (pool.idle.length > 0) pool.idle.shift();
+    pool.open = 0;
+    if (pool.checkedOut > 0) w.m.checkedOut.add(-pool.checkedOut, w.now);
+    pool.checkedOut = 0;
+  }
+  const server = proc.server;
+  server.workers.splice(server.workers.indexOf(proc), 1);
+  if (killed) w.m.workerKills++;
+  else w.m.workerExits++;
+  w.q.after(0, K.FORK, server.index, 0);
+}
+
+/** murder_workers: a sync worker whose request has run past timeout is killed. */
+export function masterTick(w: World, server: Server): void {
+  for (const proc of [...server.workers]) {
+    const req = proc.current;
+    if (!proc.alive || !req || req.step === S.DONE) continue;
+    if (w.now - req.threadStart <= w.eff.timeoutUs) continue;
+    proc.alive = false;
+    killRequest(w, req);
+    proc.alive = true;
+    exitWorker(w, proc, true);
+  }
+  w.q.after(MASTER_LOOP_US, K.MASTER_TICK, server.index, 0);
+}
+
+/** Python time: the worker's GIL, then one of the server's cores, then `us` of work. */
+export function runPython(w: World, req: Request, us: number, step: number): void {
+  req.step = step;
+  req.pyUs = us;
+  w.tr?.emit(TT.REQ_PHASE, req.id, PH.app);
+  const proc = req.proc!;
+  if (proc.gilHolder === null) {
+    proc.gilHolder = req;
+    req.holdsGil = true;
+    takeCore(w, req);
+  } else proc.gilQueue.push(req, req.gen);
+}
+
+function takeCore(w: World, req: Request): void {
+  const server = req.proc!.server;
+  if (server.coresFree > 0) {
+    server.coresFree--;
+    req.holdsCore = true;
+    w.q.after(req.pyUs, K.RESUME, req.slot, req.gen);
+  } else server.coreQueue.push(req, req.gen);
+}
+
+export function pythonDone(w: World, req: Request): void {
+  releasePython(w, req);
+}
+
+/** Give back the core and the GIL; the next waiters get them. */
+export function releasePython(w: World, req: Request): void {
+  const proc = req.proc;
+  if (!proc) return;
+  if (req.holdsCore) {
+    req.holdsCore = false;
+    const q = proc.server.coreQueue;
+    let next: Request | null = null;
+    while (q.length > 0) {
+      const r = q.shift()!;
+      if (r.gen === q.lastTag) {
+        next = r;
+        break;
+      }
+    }
+    if (next) {
+      next.holdsCore = true;
+      w.q.after(next.pyUs, K.RESUME, next.slot, next.gen);
+    } else proc.server.coresFree++;
+  }
+  if (req.holdsGil) {
+    req.holdsGil = false;
+    proc.gilHolder = null;
+    const q = proc.gilQueue;
+    while (q.length > 0) {
+      const r = q.shift()!;
+      if (r.gen !== q.lastTag) continue;
+      proc.gilHolder = r;
+      r.holdsGil = true;
+      takeCore(w, r);
+      break;
+    }
+  }
+}

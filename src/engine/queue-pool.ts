@@ -1,0 +1,299 @@
+// SQLAlchemy's QueuePool, one per Engine per process (each Gunicorn worker has its own).
+// https://docs.sqlalchemy.org/en/20/core/pooling.html#sqlalchemy.pool.QueuePool
+// https://github.com/sqlalchemy/sqlalchemy/blob/rel_2_0/lib/sqlalchemy/pool/impl.py
+//
+// - Checkout (_do_get): take an idle connection (oldest first, newest with pool_use_lifo);
+//   if none and fewer than pool_size + max_overflow are open, open one (lazily, never
+//   ahead of time); otherwise wait up to pool_timeout for a connection to come back,
+//   then raise "QueuePool limit of size N overflow M reached, connection timed out,
+//   timeout T". Waiters are woken only by a returned connection, not by a closed one.
+// - At checkout, _ConnectionRecord.get_connection replaces a connection older than
+//   pool_recycle or older than the pool's last invalidation; then pre-ping (skipped
+//   for a connection just opened) costs a round trip, and on a dead connection marks
+//   every older connection for replacement (pool._invalidate) and reconnects.
+// - Return (_do_return_conn): reset on return rolls back (a round trip); the connection
+//   goes back to the idle queue when fewer than pool_size are idle, else it is closed.
+// - A disconnect error while in use invalidates that connection and the whole pool
+//   (invalidate_pool_on_disconnect); other errors (protocol desync) do not, so the
+//   connection goes back to the pool.
+// NullPool (null-pool.ts) is the same object with no idle queue and no limit.
+import { E, isDisconnect, OK } from './errors';
+import { closeFd } from './fd-table';
+import { connect, execute, finishConnect, importConnect, roundTrip, roundTripResult } from './dbapi';
+import { pgbRelease } from './pgbouncer';
+import { afterReturn, fail } from './request';
+import { nullPoolClose } from './null-pool';
+import { TT } from './trace';
+import { ConnRecord, K, Pool, S, type Proc, type Request, type World } from './world';
+
+export function createPool(w: World, proc: Proc): Pool {
+  return new Pool(proc, w.eff.nullPool);
+}
+
+function newRecord(w: World, pool: Pool): ConnRecord {
+  const rec = w.freeRecords.pop() ?? new ConnRecord();
+  rec.id = ++w.serial.conn;
+  rec.pool = pool;
+  rec.sock = null;
+  rec.startTime = w.now;
+  rec.fresh = true;
+  rec.out = false;
+  pool.open++;
+  return rec;
+}
+
+function markOut(w: World, req: Request, rec: ConnRecord): void {
+  rec.out = true;
+  rec.pool!.checkedOut++;
+  w.m.checkedOut.add(1, w.now);
+  req.conn = rec;
+  w.tr?.emit(TT.CONN_OUT, rec.id, rec.pool!.proc.id, req.id);
+}
+
+/** pool.connect(): get a connection for req, then run its query (or fail it). */
+export function checkout(w: World, req: Request): void {
+  const pool = req.proc!.pool!;
+  const eff = w.eff;
+  w.m.checkouts++;
+  req.checkoutStart = w.now;
+  if (!pool.nullPool) {
+    const idle = eff.lifo ? pool.idle.pop() : pool.idle.shift();
+    if (idle) {
+      w.m.poolWait.record(0);
+      markOut(w, req, idle);
+      prepare(w, req, idle);
+      return;
+    }
+  }
+  if (pool.nullPool || eff.maxOverflow < 0 || pool.open < eff.poolSize + eff.maxOverflow) {
+    w.m.poolWait.record(0);
+    const rec = newRecord(w, pool);
+    w.tr?.emit(TT.CONN_NEW, rec.id, pool.proc.id, -1, 1);
+    markOut(w, req, rec);
+    connect(w, req, connected);
+    return;
+  }
+  // At the limit: a blocking get on the idle queue for up to pool_timeout.
+  w.m.waited++;
+  if (eff.poolTimeoutUs === 0) {
+    w.m.poolWait.record(0);
+    fail(w, req, E.pool_timeout, 0);
+    return;
+  }
+  req.step = S.POOL_WAIT;
+  pool.waiters.push(req, req.gen);
+  w.m.poolWaiting.add(1, w.now);
+  w.tr?.emit(TT.WAIT_START, req.id, pool.proc.id, 0, w.now + eff.poolTimeoutUs);
+  w.q.after(eff.poolTimeoutUs, K.POOL_TIMEOUT, req.slot, req.gen);
+}
+
+export function poolTimeout(w: World, req: Request, gen: number): void {
+  if (req.gen !== gen || req.step !== S.POOL_WAIT) return;
+  const pool = req.proc!.pool!;
+  pool.waiters.remove(req);
+  w.m.poolWaiting.add(-1, w.now);
+  w.m.poolWait.record(w.now - req.checkoutStart);
+  w.tr?.emit(TT.WAIT_END, req.id, pool.proc.id);
+  req.step = S.RUNNING;
+  fail(w, req, E.pool_timeout, 0);
+}
+
+/** A waiter was handed a returned connection. */
+export function gotConnection(w: World, req: Request): void {
+  prepare(w, req, req.conn!);
+}
+
+/** get_connection (recycle, invalidation) and pre-ping, then the query. */
+function prepare(w: World, req: Request, rec: ConnRecord): void {
+  const pool = rec.pool!;
+  const eff = w.eff;
+  if (rec.startTime < pool.invalidateTime || (eff.recycleUs >= 0 && w.now - rec.startTime > eff.recycleUs)) {
+    reconnect(w, req, rec);
+    return;
+  }
+  if (eff.prePing && !rec.fresh && rec.sock) {
+    roundTrip(w, req, rec.sock, S.PINGED, pinged);
+    return;
+  }
+  execute(w, req);
+}
+
+function reconnect(w: World, req: Request, rec: ConnRecord): void {
+  if (rec.sock) closeFd(w, rec.pool!.proc, rec.sock, true);
+  rec.sock = null;
+  connect(w, req, connected);
+}
+
+export function connected(w: World, req: Request): void {
+  const rec = req.conn!;
+  const sock = finishConnect(w, req);
+  if (!sock) {
+    dropRecord(w, rec, false);
+    req.conn = null;
+    fail(w, req, req.failKind, req.failVariant);
+    return;
+  }
+  rec.sock = sock;
+  rec.startTime = w.now;
+  rec.fresh = true;
+  w.tr?.emit(TT.CONN_SOCK, rec.id, sock.id);
+  execute(w, req);
+}
+
+export function pinged(w: World, req: Request): void {
+  const rec = req.conn!;
+  const code = roundTripResult(w, req, rec.sock!);
+  if (code === OK) {
+    execute(w, req);
+  } else if (isDisconnect(code)) {
+    // The ping found a dead connection: invalidate the pool, reconnect transparently.
+    rec.pool!.invalidateTime = w.now;
+    reconnect(w, req, rec);
+  } else {
+    // Not a disconnect (a desync): _checkin_failed invalidates this record, the error propagates.
+    dropRecord(w, rec, true);
+    req.conn = null;
+    fail(w, req, code, 1);
+  }
+}
+
+/** Request teardown: reset on return (rollback), then back to the pool; resumes with afterReturn. */
+export function checkin(w: World, req: Request): void {
+  const rec = req.conn!;
+  if (!rec.sock) {
+    dropRecord(w, rec, false);
+    req.conn = null;
+    afterReturn(w, req);
+    return;
+  }
+  roundTrip(w, req, rec.sock, S.RETURNED, returned);
+}
+
+export function returned(w: World, req: Request): void {
+  const rec = req.conn!;
+  const sock = rec.sock!;
+  const code = roundTripResult(w, req, sock);
+  req.conn = null;
+  pgbRelease(w, sock.client, 'transaction');
+  if (code !== OK) dropRecord(w, rec, true);
+  else returnRecord(w, rec);
+  afterReturn(w, req);
+}
+
+/** After a failed request: a disconnect invalidates the pool; other errors return the connection. */
+export function releaseAfterError(w: World, rec: ConnRecord, kind: number): void {
+  const sock = rec.sock;
+  if (sock) pgbRelease(w, sock.client, 'transaction');
+  if (isDisconnect(kind)) {
+    rec.pool!.invalidateTime = w.now;
+    dropRecord(w, rec, true);
+  } else if (!sock || !sock.alive) dropRecord(w, rec, true);
+  else returnRecord(w, rec);
+}
+
+function nextWaiter(pool: Pool): Request | null {
+  const waiters = pool.waiters;
+  while (waiters.length > 0) {
+    const r = waiters.shift()!;
+    if (r.gen === waiters.lastTag && r.step === S.POOL_WAIT) return r;
+  }
+  return null;
+}
+
+/** _do_return_conn: a waiter gets it, else the idle queue, else (pool_size idle already) close. */
+function returnRecord(w: World, rec: ConnRecord): void {
+  const pool = rec.pool!;
+  rec.fresh = false;
+  if (!pool.proc.alive) {
+    dropRecord(w, rec, false);
+    return;
+  }
+  if (pool.nullPool) {
+    nullPoolClose(w, rec);
+    return;
+  }
+  const waiter = nextWaiter(pool);
+  if (waiter) {
+    w.m.poolWaiting.add(-1, w.now);
+    w.m.poolWait.record(w.now - waiter.checkoutStart);
+    w.tr?.emit(TT.WAIT_END, waiter.id, pool.proc.id);
+    waiter.conn = rec;
+    w.tr?.emit(TT.CONN_OUT, rec.id, pool.proc.id, waiter.id);
+    w.resumeAfter(waiter, S.GOT_CONN, 0);
+    return;
+  }
+  rec.out = false;
+  pool.checkedOut--;
+  w.m.checkedOut.add(-1, w.now);
+  if (w.eff.poolSize === 0 || pool.idle.length < w.eff.poolSize) {
+    pool.idle.push(rec);
+    w.tr?.emit(TT.CONN_IN, rec.id, pool.proc.id);
+  } else dropRecord(w, rec, true);
+}
+
+/** The record leaves the pool; with `terminate` its connection is closed (libpq Terminate). */
+export function dropRecord(w: World, rec: ConnRecord, terminate: boolean): void {
+  const pool = rec.pool!;
+  if (rec.sock) closeFd(w, pool.proc, rec.sock, terminate);
+  rec.sock = null;
+  pool.open--;
+  if (rec.out) {
+    rec.out = false;
+    pool.checkedOut--;
+    w.m.checkedOut.add(-1, w.now);
+  }
+  w.tr?.emit(TT.CONN_DROP, rec.id, pool.proc.id);
+}
+
+/**
+ * engine.dispose(close=...) in a hook: a new, empty pool replaces the old one. With
+ * close=True the old pool's idle connections are closed (Terminate on sockets the
+ * parent and siblings may share); with close=False they are dropped untouched and
+ * their descriptors stay open in this process.
+ */
+export function disposePool(w: World, proc: Proc, close: boolean): void {
+  const pool = proc.pool;
+  if (!pool) return;
+  w.tr?.emit(TT.POOL_DISPOSE, proc.id, close ? 1 : 0);
+  while (pool.idle.length > 0) {
+    const rec = pool.idle.shift()!;
+    if (close) dropRecord(w, rec, true);
+    else {
+      pool.open--;
+      w.tr?.emit(TT.CONN_DROP, rec.id, proc.id);
+    }
+  }
+  pool.invalidateTime = -1;
+}
+
+/** fork(): the child's pool is a copy of the parent's, pointing at the same sockets. */
+export function inheritPool(w: World, parent: Proc, child: Proc): void {
+  const from = parent.pool;
+  if (!from) return;
+  const pool = createPool(w, child);
+  child.pool = pool;
+  for (const src of from.idle.toArray()) {
+    const rec = newRecord(w, pool);
+    rec.sock = src.sock;
+    rec.startTime = src.startTime;
+    rec.fresh = false;
+    pool.idle.push(rec);
+    w.tr?.emit(TT.CONN_NEW, rec.id, child.id, src.sock ? src.sock.id : -1, 0);
+  }
+}
+
+/** The app's import-time query (master_connects): one connection opened and returned. */
+export function openImportConnection(w: World, proc: Proc): void {
+  const pool = proc.pool!;
+  w.m.connects++;
+  const rec = newRecord(w, pool);
+  const sock = importConnect(w, proc);
+  if (!sock) {
+    pool.open--;
+    return;
+  }
+  rec.sock = sock;
+  rec.fresh = false;
+  pool.idle.push(rec);
+  w.tr?.emit(TT.CONN_NEW, rec.id, proc.id, sock.id, 0);
+}

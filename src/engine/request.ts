@@ -1,0 +1,239 @@
+// One HTTP request through the Flask app, as a small program with explicit steps
+// (the step field says where it resumes). Flask-SQLAlchemy's session checks a
+// connection out at the first query and returns it at app-context teardown
+// (https://flask-sqlalchemy.readthedocs.io/en/stable/contexts/); with hold "query" the
+// connection goes back after each query instead.
+//
+//   thread -> app_ms/2 of Python -> checkout -> queries -> app_ms/2 of Python -> return
+//
+// Python time needs the worker's GIL and one of the server's cores (gunicorn.ts);
+// database time does not.
+import { E, errorText, OK, ERROR_KINDS } from './errors';
+import { abandonConnect, execute } from './dbapi';
+import { endUse } from './fd-table';
+import { pythonDone, releasePython, releaseThread, runPython } from './gunicorn';
+import { requestDone } from './load';
+import { cancelQuery } from './postgres';
+import { pgbRelease } from './pgbouncer';
+import { checkin, checkout, connected, gotConnection, pinged, poolTimeout, releaseAfterError, returned } from './queue-pool';
+import { PH, TT } from './trace';
+import { Request, S, type Proc, type Server, type World } from './world';
+
+export function newRequest(w: World, server: Server): Request {
+  const req = w.freeReqs.pop() ?? allocSlot(w);
+  req.id = ++w.serial.req;
+  req.step = S.QUEUED;
+  req.server = server;
+  req.proc = null;
+  req.thread = -1;
+  req.vu = -1;
+  req.t0 = w.now;
+  req.conn = null;
+  req.holdsGil = false;
+  req.holdsCore = false;
+  req.psPos = -1;
+  req.corrupt = -1;
+  req.poisoned = false;
+  req.usingSock = null;
+  req.dialBackend = null;
+  req.dialClient = null;
+  req.qBackend = null;
+  req.failKind = -1;
+  return req;
+}
+
+function allocSlot(w: World): Request {
+  const req = new Request(w.reqs.length);
+  w.reqs.push(req);
+  return req;
+}
+
+/** A thread of `proc` takes the request. */
+export function startRequest(w: World, req: Request): void {
+  req.queriesLeft = w.eff.queries;
+  req.threadStart = w.now;
+  if (w.eff.appHalfUs > 0) runPython(w, req, w.sample(w.eff.appHalfUs), S.APP1);
+  else afterApp1(w, req);
+}
+
+function afterApp1(w: World, req: Request): void {
+  if (req.queriesLeft > 0) beginDb(w, req);
+  else beginApp2(w, req);
+}
+
+function beginDb(w: World, req: Request): void {
+  if (w.eff.globalSession) {
+    // One Session shared by the worker's threads: a second thread using it while the
+    // first is inside a transaction breaks both (FACTS.md §11: 279 of 300 failed).
+    const proc = req.proc!;
+    const user = proc.sessionUser;
+    if (user && user !== req) {
+      user.poisoned = true;
+      fail(w, req, E.session_state, w.rng.below(2));
+      return;
+    }
+    proc.sessionUser = req;
+  }
+  w.tr?.emit(TT.REQ_PHASE, req.id, PH.checkout);
+  checkout(w, req);
+}
+
+export function queryDone(w: World, req: Request): void {
+  if (req.corrupt >= 0) {
+    fail(w, req, req.corrupt, req.corrupt === E.protocol_error ? w.rng.below(2) : 0);
+    return;
+  }
+  if (req.poisoned) {
+    fail(w, req, E.session_state, 0);
+    return;
+  }
+  req.queriesLeft--;
+  if (!w.eff.holdRequest) checkin(w, req);
+  else if (req.queriesLeft > 0) execute(w, req);
+  else beginApp2(w, req);
+}
+
+function beginApp2(w: World, req: Request): void {
+  if (w.eff.appHalfUs > 0) runPython(w, req, w.sample(w.eff.appHalfUs), S.APP2);
+  else teardown(w, req);
+}
+
+function teardown(w: World, req: Request): void {
+  if (req.poisoned) {
+    fail(w, req, E.session_state, 1);
+    return;
+  }
+  if (req.conn) checkin(w, req);
+  else finish(w, req, OK, 0);
+}
+
+/** The connection is back in the pool. */
+export function afterReturn(w: World, req: Request): void {
+  if (w.eff.holdRequest) finish(w, req, OK, 0);
+  else if (req.queriesLeft > 0) beginDb(w, req);
+  else beginApp2(w, req);
+}
+
+/** The request fails (in its own flow): its connection is released the way SQLAlchemy does. */
+export function fail(w: World, req: Request, kind: number, variant: number): void {
+  const rec = req.conn;
+  if (rec) {
+    req.conn = null;
+    endUse(w, req);
+    releaseAfterError(w, rec, kind);
+  }
+  finish(w, req, kind, variant);
+}
+
+/**
+ * Something outside the request's flow breaks it (its backend died, PgBouncer dropped
+ * it): undo what it was waiting on, and fail it after the current event.
+ */
+export function interrupt(w: World, req: Request, kind: number, variant: number): void {
+  if (req.step === S.DONE) return;
+  const k = req.corrupt >= 0 && req.corrupt !== E.protocol_error ? req.corrupt : kind;
+  cleanup(w, req);
+  req.gen++;
+  req.failKind = k;
+  req.failVariant = variant;
+  w.resumeAfter(req, S.FAIL, 0);
+}
+
+/** Stop whatever the request is doing right now (query on the CPU, socket use, Python). */
+export function cleanup(w: World, req: Request): void {
+  cancelQuery(w, req);
+  endUse(w, req);
+  releasePython(w, req);
+  abandonConnect(w, req);
+  if (req.step === S.POOL_WAIT) {
+    const pool = req.proc?.pool;
+    pool?.waiters.remove(req);
+    w.m.poolWaiting.add(-1, w.now);
+    req.step = S.RUNNING;
+  }
+}
+
+/** The worker died under the request (gunicorn timeout): no connection is returned. */
+export function killRequest(w: World, req: Request): void {
+  if (req.step === S.DONE) return;
+  cleanup(w, req);
+  if (req.conn) {
+    const rec = req.conn;
+    req.conn = null;
+    pgbRelease(w, rec.sock?.client ?? null, 'transaction');
+  }
+  finish(w, req, E.worker_timeout, 0);
+}
+
+function finish(w: World, req: Request, kind: number, variant: number): void {
+  const proc = req.proc;
+  if (kind >= 0 && w.m.errorSamples[kind] === null) w.m.errorSamples[kind] = sampleText(w, proc, kind, variant);
+  w.m.finish(w.now, req.t0, kind);
+  w.tr?.emit(TT.REQ_END, req.id, kind);
+  req.step = S.DONE;
+  req.gen++;
+  if (proc) {
+    if (proc.sessionUser === req) proc.sessionUser = null;
+    if (proc.current === req) proc.current = null;
+    releaseThread(w, req, proc);
+  }
+  requestDone(w, req);
+  req.proc = null;
+  req.server = null;
+  w.freeReqs.push(req);
+}
+
+function sampleText(w: World, proc: Proc | null, kind: number, variant: number): string {
+  const pool = proc?.pool;
+  return errorText(kind, variant, {
+    poolSize: w.eff.poolSize,
+    overflow: pool ? pool.open - w.eff.poolSize : w.eff.maxOverflow,
+    timeout: w.eff.poolTimeoutS,
+    viaPgbouncer: w.pgb !== null,
+    pid: proc?.pid ?? 0,
+  });
+}
+
+/** A request's next step is due (event K.RESUME). */
+export function resume(w: World, req: Request): void {
+  switch (req.step) {
+    case S.START:
+      startRequest(w, req);
+      return;
+    case S.APP1:
+      pythonDone(w, req);
+      afterApp1(w, req);
+      return;
+    case S.APP2:
+      pythonDone(w, req);
+      teardown(w, req);
+      return;
+    case S.CONNECTED:
+      connected(w, req);
+      return;
+    case S.PINGED:
+      pinged(w, req);
+      return;
+    case S.GOT_CONN:
+      gotConnection(w, req);
+      return;
+    case S.QUERY_DONE:
+      queryDone(w, req);
+      return;
+    case S.RETURNED:
+      returned(w, req);
+      return;
+    case S.FAIL:
+      fail(w, req, req.failKind, req.failVariant);
+      return;
+    default:
+      return;
+  }
+}
+
+export function onPoolTimeout(w: World, slot: number, gen: number): void {
+  const req = w.reqs[slot];
+  if (req) poolTimeout(w, req, gen);
+}
+
+export const ERROR_NAMES = ERROR_KINDS;

@@ -1,0 +1,49 @@
+// Presets: named scenario files, one JSON per preset in this folder (listed here explicitly
+// so that Node, Vite and esbuild all bundle them; a unit test checks the list is complete).
+import type { ScenarioInput } from '../types';
+import failoverNoPrePing from './failover-no-pre-ping.json';
+import failoverPrePing from './failover-pre-ping.json';
+import flaskSqlalchemyTimeoutTruncation from './flask-sqlalchemy-timeout-truncation.json';
+import idleTimeoutRecycle from './idle-timeout-recycle.json';
+import maxRequestsRefork from './max-requests-refork.json';
+import memoGlobalSession from './memo-global-session.json';
+import memoNoPostFork from './memo-no-post-fork.json';
+import memoPostWorkerInitDispose from './memo-post-worker-init-dispose.json';
+import memoProduction from './memo-production.json';
+import nullpool from './nullpool.json';
+import pgbouncerTransactionDefaultMaxClientConn from './pgbouncer-transaction-default-max-client-conn.json';
+import poolTimeoutTooFewConnections from './pool-timeout-too-few-connections.json';
+import postForkDisposeCloseTrue from './post-fork-dispose-close-true.json';
+import sharedSocketSyncWorkers from './shared-socket-sync-workers.json';
+import tlsSharedSocket from './tls-shared-socket.json';
+import twoServersMaxConnections100 from './two-servers-max-connections-100.json';
+
+export interface Preset {
+  id: string;
+  title: string;
+  description: string;
+  scenario: ScenarioInput;
+}
+
+export const PRESETS: readonly Preset[] = [
+  memoProduction as Preset,
+  memoNoPostFork as Preset,
+  memoGlobalSession as Preset,
+  memoPostWorkerInitDispose as Preset,
+  twoServersMaxConnections100 as Preset,
+  nullpool as Preset,
+  pgbouncerTransactionDefaultMaxClientConn as Preset,
+  failoverNoPrePing as Preset,
+  failoverPrePing as Preset,
+  flaskSqlalchemyTimeoutTruncation as Preset,
+  idleTimeoutRecycle as Preset,
+  maxRequestsRefork as Preset,
+  poolTimeoutTooFewConnections as Preset,
+  postForkDisposeCloseTrue as Preset,
+  sharedSocketSyncWorkers as Preset,
+  tlsSharedSocket as Preset,
+];
+
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}
