@@ -12,7 +12,6 @@ import { S, type Request, type Sock, type World } from './world';
 
 /** Open a new connection for req's process; resumes at S.CONNECTED (see finishConnect). */
 export function connect(w: World, req: Request, onConnected: (w: World, req: Request) => void): void {
-  w.m.connects++;
   w.tr?.emit(TT.REQ_PHASE, req.id, PH.connect);
   req.dialFail = -1;
   let delay: number;
@@ -62,6 +61,7 @@ export function finishConnect(w: World, req: Request): Sock | null {
     const sock = newSock(w, proc);
     sock.backend = be;
     be.sock = sock;
+    w.m.connects++;
     w.tr?.emit(TT.SOCK_OPEN, sock.id, proc.id, 0, be.id);
     return sock;
   }
@@ -75,6 +75,7 @@ export function finishConnect(w: World, req: Request): Sock | null {
   const sock = newSock(w, proc);
   sock.client = client;
   client.sock = sock;
+  w.m.connects++;
   w.tr?.emit(TT.SOCK_OPEN, sock.id, proc.id, 1, client.id);
   return sock;
 }
@@ -126,8 +127,10 @@ export function roundTripResult(w: World, req: Request, sock: Sock): number {
   const began = req.usingSock === sock;
   endUse(w, req);
   if (req.useCode !== OK) return req.useCode;
-  if (began && req.corrupt >= 0) return req.corrupt;
-  if (!sock.alive) return sock.cause === 6 ? E.ssl_error : E.connection_closed;
+  // A round trip that overlapped another process's use corrupts that use (fd-table.ts)
+  // but reads a plausible reply itself: only a broken TLS session or a dead socket fails it.
+  if (began && req.corrupt >= 0 && req.corrupt !== E.protocol_error) return req.corrupt;
+  if (!sock.alive) return E.connection_closed;
   return OK;
 }
 

@@ -39,7 +39,7 @@ export const V = {
   reserved: 1,
   /** protocol_error: SQLAlchemy reading a reply meant for another statement. */
   noRows: 1,
-  /** ssl_error: a later user of a socket whose TLS session already broke. */
+  /** ssl_error / connection_closed: a later user of a socket whose TLS session already broke. */
   eof: 1,
   /** connect_refused: through PgBouncer while PostgreSQL is down. */
   serverLogin: 1,
@@ -84,7 +84,9 @@ export function errorText(kind: number, variant: number, c: TextContext): string
         ? `(psycopg2.OperationalError) SSL SYSCALL error: EOF detected\n${BG_E3Q8}`
         : `(psycopg2.OperationalError) SSL error: decryption failed or bad record mac\n${BG_E3Q8}`;
     case E.connection_closed:
-      return `(psycopg2.OperationalError) ${CLOSED}\n${BG_E3Q8}`;
+      return variant === V.eof
+        ? `(psycopg2.OperationalError) SSL SYSCALL error: EOF detected\n${BG_E3Q8}`
+        : `(psycopg2.OperationalError) ${CLOSED}\n${BG_E3Q8}`;
     case E.max_client_conn:
       // pgbouncer src/client.c
       return `(psycopg2.OperationalError) ${PGB}: FATAL:  no more connections allowed (max_client_conn)\n${BG_E3Q8}`;

@@ -103,8 +103,10 @@ export function sockDie(w: World, s: Sock, cause: number): void {
 /** The error a use of a dead socket reports. */
 function deadError(w: World, s: Sock, req: Request): number {
   if (s.cause === CAUSE.tls) {
+    // Later users of a socket whose TLS session broke read EOF ("SSL SYSCALL error:
+    // EOF detected" / "server closed the connection unexpectedly"): a disconnect.
     req.failVariant = V.eof;
-    return E.ssl_error;
+    return E.connection_closed;
   }
   if (s.cause === CAUSE.queryWaitTimeout) return E.query_wait_timeout;
   void w;

@@ -20,7 +20,7 @@
 //   (+ jitter) ends a worker gracefully after that many requests. Either way the master
 //   forks a replacement, which inherits the master's pool again.
 import { closeFd, inheritFds } from './fd-table';
-import { createPool, disposePool, dropRecord, inheritPool, openImportConnection } from './queue-pool';
+import { createPool, disposePool, inheritPool, openImportConnection } from './queue-pool';
 import { killRequest, startRequest } from './request';
 import { PH, TT } from './trace';
 import { K, Proc, S, Server, type Request, type World } from './world';
@@ -71,6 +71,7 @@ export function forkWorker(w: World, server: Server): void {
   if (app.max_requests > 0) child.maxRequests = app.max_requests + w.rng.below(app.max_requests_jitter + 1);
   if (app.preload_app) {
     inheritPool(w, master, child);
+    w.m.inheritedConnections += child.pool!.idle.length;
     runHook(w, child, app.post_fork);
   }
   let boot = app.preload_app ? BOOT_PRELOADED_US : BOOT_IMPORT_US;
@@ -91,11 +92,6 @@ export function workerReady(w: World, proc: Proc): void {
     if (app.master_connects) openImportConnection(w, proc);
   }
   runHook(w, proc, app.post_worker_init);
-  const pool = proc.pool!;
-  for (let k = 0; k < pool.idle.length; k++) {
-    const rec = pool.idle.at(k);
-    if (rec?.sock && rec.sock.opener !== proc) w.m.inheritedConnections++;
-  }
   proc.accepting = true;
   w.tr?.emit(TT.PROC_READY, proc.id);
   const server = proc.server;
@@ -160,16 +156,17 @@ export function releaseThread(w: World, req: Request, proc: Proc): void {
 }
 
 /**
- * The worker ends. Graceful (max_requests): the interpreter's exit closes its pooled
- * connections (Terminate), shared ones included. Killed (timeout): the kernel drops its
- * descriptors, and a shared connection survives in the other holders.
+ * The worker ends (max_requests or killed). Its pooled connections are not closed one by
+ * one (no Terminate): the kernel drops its descriptors, so a connection it shares with the
+ * master survives in the other holders. (Observed on the real stack: with max_requests
+ * and no hook, the master's connection stayed alive across re-forks; tests/reality.)
  */
 function exitWorker(w: World, proc: Proc, killed: boolean): void {
   proc.alive = false;
   proc.accepting = false;
   w.tr?.emit(TT.PROC_EXIT, proc.id, killed ? 1 : 0);
   const pool = proc.pool;
-  if (pool && !killed) while (pool.idle.length > 0) dropRecord(w, pool.idle.shift()!, true);
+  if (pool) for (const rec of pool.idle.toArray()) w.tr?.emit(TT.CONN_DROP, rec.id, proc.id);
   for (const s of [...proc.fds]) closeFd(w, proc, s, false);
   if (pool) {
     while (pool.idle.length > 0) pool.idle.shift();

@@ -54,8 +54,8 @@ function markOut(w: World, req: Request, rec: ConnRecord): void {
 export function checkout(w: World, req: Request): void {
   const pool = req.proc!.pool!;
   const eff = w.eff;
-  w.m.checkouts++;
   req.checkoutStart = w.now;
+  req.counted = false;
   if (!pool.nullPool) {
     const idle = eff.lifo ? pool.idle.pop() : pool.idle.shift();
     if (idle) {
@@ -115,6 +115,15 @@ function prepare(w: World, req: Request, rec: ConnRecord): void {
     roundTrip(w, req, rec.sock, S.PINGED, pinged);
     return;
   }
+  use(w, req);
+}
+
+/** The checkout succeeded (SQLAlchemy's "checkout" event): run the query. */
+function use(w: World, req: Request): void {
+  if (!req.counted) {
+    req.counted = true;
+    w.m.checkouts++;
+  }
   execute(w, req);
 }
 
@@ -137,14 +146,14 @@ export function connected(w: World, req: Request): void {
   rec.startTime = w.now;
   rec.fresh = true;
   w.tr?.emit(TT.CONN_SOCK, rec.id, sock.id);
-  execute(w, req);
+  use(w, req);
 }
 
 export function pinged(w: World, req: Request): void {
   const rec = req.conn!;
   const code = roundTripResult(w, req, rec.sock!);
   if (code === OK) {
-    execute(w, req);
+    use(w, req);
   } else if (isDisconnect(code)) {
     // The ping found a dead connection: invalidate the pool, reconnect transparently.
     rec.pool!.invalidateTime = w.now;
@@ -285,13 +294,14 @@ export function inheritPool(w: World, parent: Proc, child: Proc): void {
 /** The app's import-time query (master_connects): one connection opened and returned. */
 export function openImportConnection(w: World, proc: Proc): void {
   const pool = proc.pool!;
-  w.m.connects++;
   const rec = newRecord(w, pool);
   const sock = importConnect(w, proc);
   if (!sock) {
     pool.open--;
     return;
   }
+  w.m.connects++;
+  w.m.checkouts++;
   rec.sock = sock;
   rec.fresh = false;
   pool.idle.push(rec);

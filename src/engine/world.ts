@@ -86,6 +86,7 @@ export class Proc {
   readonly gilQueue = new Fifo<Request>(8);
   /** session_scope "global": the request currently inside the worker's one Session. */
   sessionUser: Request | null = null;
+  sessionUsers = 0;
   /** A sync worker's request in progress (for the timeout). */
   current: Request | null = null;
   constructor(
@@ -201,6 +202,7 @@ export class Request {
   psPos = -1;
   corrupt = -1;
   poisoned = false;
+  inSession = false;
   usingSock: Sock | null = null;
   dialBackend: Backend | null = null;
   dialClient: PgbClient | null = null;
@@ -213,6 +215,8 @@ export class Request {
   qBackend: Backend | null = null;
   /** Work of the query waiting for a PgBouncer server. */
   workUs = 0;
+  /** This checkout was counted (it succeeded). */
+  counted = false;
   /** Outcome of the current ping or rollback when it failed at once. */
   useCode = -1;
   constructor(readonly slot: number) {}
