@@ -88,6 +88,7 @@ class ClassifyTests(unittest.TestCase):
         self.assertEqual(classify_text("x: SSL SYSCALL error: EOF detected"), "connection_closed")
         self.assertEqual(classify_text("x: FATAL:  sorry, too many clients already"), "too_many_clients")
         self.assertEqual(classify_text("x: FATAL:  the database system is shutting down"), "connect_refused")
+        self.assertEqual(classify_text("x: (psycopg2.OperationalError) unknown error\n[SQL: x]"), "session_state")
         self.assertEqual(classify_text("x: something new"), "unclassified")
 
     def test_http_level(self):

@@ -59,13 +59,16 @@ RULES: list[tuple[str, re.Pattern]] = [
     ),
     # TLS state of the socket lives in the other process's memory.
     ("ssl_error", re.compile(r"decryption failed or bad record mac|SSL error|sslv3 alert|wrong version number")),
-    # The Session shared by threads: state machine errors of the ORM.
+    # The Session shared by threads: state machine errors of the ORM, and
+    # psycopg2 finding its connection closed under it by another thread
+    # ("connection pointer is NULL", "unknown error").
     (
         "session_state",
         re.compile(
             r"^(builtins\.AttributeError|sqlalchemy\.exc\.InvalidRequestError|sqlalchemy\.exc\.IllegalStateChangeError"
             r"|sqlalchemy\.exc\.ResourceClosedError)"
-            r"|connection pointer is NULL|This session is in '\w+' state|This transaction is inactive"
+            r"|connection pointer is NULL|\(psycopg2\.OperationalError\) unknown error"
+            r"|This session is in '\w+' state|This transaction is inactive"
             r"|This Connection is closed|Can't reconnect until invalid transaction is rolled back"
             r"|is already in progress|concurrent operations are not permitted|has no attribute"
         ),
