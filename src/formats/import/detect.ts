@@ -37,6 +37,9 @@ const PG_NAMES = new Set(
   ),
 );
 
+/** How much of the text the Python scoring reads. */
+const DETECT_PREFIX = 32 * 1024;
+
 const POOL_KEYS = new Set([
   'pool_size',
   'max_overflow',
@@ -129,7 +132,9 @@ export function detectKind(text: string, fileName?: string): Detection {
 
 /** Gunicorn settings and hooks at module level; SQLAlchemy engine options anywhere. */
 function scorePython(text: string, add: (kind: ConfigKind, points: number) => void): void {
-  const py = parsePython(text);
+  // The start of a file tells its kind; parsing only that keeps detection quick on any text.
+  const py = parsePython(text.slice(0, DETECT_PREFIX));
+  if (py.failure) return;
   for (const statement of children(py.tree.topNode)) {
     if (statement.name === 'AssignStatement') {
       const target = children(statement)[0];

@@ -131,6 +131,10 @@ export function importGunicornConf(text: string): ImportResult {
     functions: topLevelFunctions(py),
     workerClass: null,
   };
+  if (py.failure) {
+    ctx.c.error(py.failure);
+    return ctx.c.result('gunicorn');
+  }
   const badLines = new Set<number>();
   for (const statement of children(py.tree.topNode)) {
     const line = py.lineOf(statement.from);

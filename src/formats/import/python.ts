@@ -17,26 +17,58 @@ export interface PySource {
   constants: Map<string, SyntaxNode>;
   /** Names bound by imports: `NP` -> `sqlalchemy.pool.NullPool`, `sa` -> `sqlalchemy`. */
   imports: Map<string, string>;
+  /** Set when the text could not be read as Python at all; the tree is then empty. */
+  failure?: string;
 }
 
 /** Deeper literal nesting than this is not configuration; refuse instead of recursing. */
 const MAX_DEPTH = 40;
 
+/**
+ * Real configuration parses in a fraction of this; text that is far from Python can keep
+ * the parser's error recovery busy for seconds, so the parse stops here with a message.
+ */
+const PARSE_BUDGET_MS = 1500;
+
+const now = (): number => globalThis.performance?.now() ?? Date.now();
+
+function parseWithin(text: string): Tree | null {
+  const parse = parser.startParse(text);
+  const deadline = now() + PARSE_BUDGET_MS;
+  for (let step = 1; ; step++) {
+    const tree = parse.advance();
+    if (tree) return tree;
+    if (step % 512 === 0 && now() > deadline) return null;
+  }
+}
+
 export function parsePython(text: string): PySource {
-  const tree = parser.parse(text);
   const lineOf = lineIndex(text);
   const source: PySource = {
     text,
-    tree,
+    tree: parser.parse(''),
     lineOf,
     errorLines: new Set(),
     constants: new Map(),
     imports: new Map(),
   };
+  const tree = parseWithin(text);
+  if (!tree) {
+    source.failure = 'This text took too long to read as Python (is it Python?): nothing was read.';
+    return source;
+  }
+  // @lezer/python can build a tree with nodes of no type from heavily damaged text; such a
+  // tree cannot be walked, so it is refused as a whole (seen with thousands of stray brackets).
   const cursor = tree.cursor();
   do {
-    if (cursor.type.isError) source.errorLines.add(lineOf(cursor.from));
+    const type = cursor.type as typeof cursor.type | undefined;
+    if (!type) {
+      source.failure = 'This text is too damaged to read as Python: nothing was read.';
+      return source;
+    }
+    if (type.isError) source.errorLines.add(lineOf(cursor.from));
   } while (cursor.next());
+  source.tree = tree;
   for (const statement of children(tree.topNode)) {
     if (statement.name === 'AssignStatement') {
       const parts = children(statement);

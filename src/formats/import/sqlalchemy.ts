@@ -101,52 +101,30 @@ interface Context {
 }
 
 export function importSqlAlchemy(text: string): ImportResult {
-  let py = parsePython(text);
-  let containers = findContainers(py);
-  if (containers.length === 0) {
-    // A bare dict literal: the options alone.
-    for (const statement of children(py.tree.topNode)) {
-      const expression = statement.name === 'ExpressionStatement' ? statement.firstChild : null;
-      const kind = expression ? dictKind(py, expression) : null;
-      if (expression && kind) {
-        const line = py.lineOf(expression.from);
-        containers.push({
-          key: 'options',
-          where: `the dict on line ${line}`,
-          line,
-          config: null,
-          node: expression,
-          kind,
-          className: null,
-        });
-      }
-    }
+  const asyncEngines: number[] = [];
+  const first = parsePython(text);
+  if (first.failure) {
+    const failed = new Collector();
+    failed.error(first.failure);
+    return failed.result('sqlalchemy');
   }
-  if (containers.length === 0) {
-    // A bare keyword set, `pool_size=10, max_overflow=20`: read it as create_engine's arguments.
-    const wrapped = parsePython(`_(\n${text}\n)`);
-    const call = wrapped.tree.topNode.firstChild?.firstChild;
-    const args = call?.name === 'CallExpression' ? callArguments(wrapped, call) : [];
-    if (call && wrapped.errorLines.size === 0 && args.some((a) => a.kind === 'keyword')) {
-      py = { ...wrapped, lineOf: (pos) => wrapped.lineOf(pos) - 1 };
-      containers = [
-        {
-          key: 'keyword arguments',
-          where: 'keyword arguments',
-          line: 1,
-          config: null,
-          node: call,
-          kind: 'call',
-          className: null,
-        },
-      ];
-    }
-  }
+  const found = findContainers(first, asyncEngines);
+  const { py, containers } = found.length
+    ? { py: first, containers: found }
+    : bareOptions(first, text);
   const ctx: Context = { py, c: new Collector(), config: null };
   const { c } = ctx;
-  for (const line of [...py.errorLines].slice(0, 5))
+  for (const line of [...py.errorLines].slice(0, 5)) {
     c.error(`line ${line}: not valid Python here`, line);
+  }
   readOtherSettings(ctx);
+  for (const line of asyncEngines) {
+    c.ignore(
+      'create_async_engine',
+      line,
+      'an asyncio engine (AsyncAdaptedQueuePool): not modelled, the model runs threads',
+    );
+  }
   const chosen = choose(containers);
   if (!chosen) {
     if (c.recognisedCount === 0) {
@@ -173,13 +151,49 @@ export function importSqlAlchemy(text: string): ImportResult {
   }
   ctx.config = chosen.config;
   if (chosen.config) c.set('app.engine_config', chosen.key, chosen.config, chosen.line);
-  else
+  else {
     c.note(
-      'keyword arguments alone do not say whether Flask-SQLAlchemy or create_engine receives them: app.engine_config is left as it was',
+      'options alone do not say whether Flask-SQLAlchemy or create_engine receives them: app.engine_config is left as it was',
     );
+  }
   readContainer(ctx, chosen.node, chosen.kind, 0);
   applyNullPool(ctx);
   return c.result('sqlalchemy');
+}
+
+/** The options pasted alone: a bare dict literal, or keyword arguments `pool_size=10, max_overflow=20`. */
+function bareOptions(py: PySource, text: string): { py: PySource; containers: Container[] } {
+  const bare = (node: SyntaxNode, kind: 'dict' | 'call', line: number): Container => ({
+    key: 'options',
+    where: `the options on line ${line}`,
+    line,
+    config: null,
+    node,
+    kind,
+    className: null,
+  });
+  for (const statement of children(py.tree.topNode)) {
+    const expression = statement.name === 'ExpressionStatement' ? statement.firstChild : null;
+    const kind = expression ? dictKind(py, expression) : null;
+    if (expression && kind)
+      return { py, containers: [bare(expression, kind, py.lineOf(expression.from))] };
+  }
+  // Keyword arguments are not a statement: read them as the arguments of a call.
+  const wrapped = parsePython(`_(\n${text}\n)`);
+  const call = wrapped.tree.topNode.firstChild?.firstChild;
+  const args = call?.name === 'CallExpression' ? callArguments(wrapped, call) : [];
+  const known = (name = ''): boolean =>
+    name in NUMBERS || name in BOOLEANS || name === 'poolclass' || KNOWN.has(name);
+  if (
+    !call ||
+    wrapped.failure ||
+    wrapped.errorLines.size > 0 ||
+    !args.some((a) => a.kind === 'keyword' && known(a.name))
+  ) {
+    return { py, containers: [] };
+  }
+  const shifted = { ...wrapped, lineOf: (pos: number) => wrapped.lineOf(pos) - 1 };
+  return { py: shifted, containers: [bare(call, 'call', 1)] };
 }
 
 /** Several configurations (Config, DevelopmentConfig, ProductionConfig): prefer production's. */
@@ -221,7 +235,7 @@ function targetName(py: PySource, target: SyntaxNode): string | null {
   return parts[1]?.name === '[' && key ? stringValue(py, key) : null;
 }
 
-function findContainers(py: PySource): Container[] {
+function findContainers(py: PySource, asyncEngines: number[] = []): Container[] {
   const out: Container[] = [];
   const add = (
     key: string,
@@ -264,8 +278,10 @@ function findContainers(py: PySource): Container[] {
     } else if (node.name === 'CallExpression') {
       const name = qualifiedName(py, node.firstChild) ?? '';
       const last = name.slice(name.lastIndexOf('.') + 1);
-      if (last === 'create_engine')
+      if (last === 'create_engine') {
         add('create_engine', 'create_engine', node, node, 'call', 'create_engine(...)');
+      }
+      if (last === 'create_async_engine') asyncEngines.push(py.lineOf(node.from));
       for (const arg of callArguments(py, node)) {
         const kind = dictKind(py, arg.value);
         if (arg.kind !== 'keyword' || !kind) continue;
