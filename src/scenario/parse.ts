@@ -338,9 +338,6 @@ export function scenarioNotes(s: Scenario): string[] {
   if (s.pool.class === 'NullPool' && s.pool.pool_pre_ping) {
     notes.push('pool.pool_pre_ping: NullPool connections are always new, so pre-ping never runs');
   }
-  if (s.app.threads > 1 && s.app.timeout_s > 0) {
-    notes.push(`app.threads: ${s.app.threads} threads means the gthread worker: its main thread keeps the heartbeat, so timeout_s never kills it for a long request`);
-  }
   if (!s.pgbouncer && s.faults.some((x) => x.kind === 'pgbouncer_restart')) {
     notes.push('faults: pgbouncer_restart has no effect without pgbouncer');
   }

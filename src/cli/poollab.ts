@@ -1,0 +1,143 @@
+// poollab: the engine from a terminal.
+//   poollab simulate <file.json | preset-id | -> [--seed N] [--format json|markdown|text] [--trace-hash-only]
+//   poollab normalize <file.json | preset-id | ->
+//   poollab presets
+// Exit status: 0 on a run, 2 on an invalid scenario (every error on stderr), 1 otherwise.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { simulate } from '../engine/index';
+import { formatReport } from '../report/markdown';
+import { PRESETS, parseScenario, presetById, type Scenario } from '../scenario/index';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => string;
+  readFile: (path: string) => string;
+}
+
+const USAGE = `usage:
+  poollab simulate <file.json | preset-id | -> [--seed N] [--format json|markdown|text] [--trace-hash-only]
+  poollab normalize <file.json | preset-id | ->
+  poollab presets`;
+
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+function loadInput(source: string, io: CliIo): unknown {
+  const preset = presetById(source);
+  if (preset) return preset.scenario;
+  let text: string;
+  try {
+    text = source === '-' ? io.readStdin() : io.readFile(source);
+  } catch (e) {
+    throw new CliError(`poollab: cannot read ${source}: ${(e as Error).message}`, 1);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new CliError(`poollab: ${source} is not valid JSON: ${(e as Error).message}`, 2);
+  }
+}
+
+function loadScenario(source: string, io: CliIo, seed: number | undefined): { scenario: Scenario; notes: string[] } {
+  const input = loadInput(source, io);
+  const withSeed = seed === undefined || typeof input !== 'object' || input === null ? input : { ...input, seed };
+  const parsed = parseScenario(withSeed);
+  if (!parsed.ok) throw new CliError(`poollab: invalid scenario ${source}:\n${parsed.errors.map((e) => `  ${e.message}`).join('\n')}`, 2);
+  return parsed;
+}
+
+function parseArgs(args: string[]): { positional: string[]; flags: Map<string, string | true> } {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-' || !a.startsWith('-')) positional.push(a);
+    else if (a === '--trace-hash-only' || a === '--help' || a === '-h') flags.set(a.replace(/^-+/, ''), true);
+    else if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+      else {
+        const v = args[++i];
+        if (v === undefined) throw new CliError(`poollab: ${a} needs a value\n${USAGE}`, 1);
+        flags.set(a.slice(2), v);
+      }
+    } else throw new CliError(`poollab: unknown option ${a}\n${USAGE}`, 1);
+  }
+  return { positional, flags };
+}
+
+/** Run the CLI; returns the exit status. */
+export function main(argv: string[], io: CliIo): number {
+  try {
+    const [command, ...rest] = argv;
+    const { positional, flags } = parseArgs(rest);
+    if (!command || flags.has('help') || flags.has('h') || command === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return command ? 0 : 1;
+    }
+    if (command === 'presets') {
+      for (const p of PRESETS) io.stdout(`${p.id.padEnd(48)} ${p.title}\n${''.padEnd(48)} ${p.description}\n`);
+      return 0;
+    }
+    const source = positional[0];
+    if (!source) throw new CliError(`poollab: ${command} needs a scenario file, a preset id or -\n${USAGE}`, 1);
+    let seed: number | undefined;
+    const seedFlag = flags.get('seed');
+    if (seedFlag !== undefined) {
+      seed = Number(seedFlag);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) throw new CliError(`poollab: --seed ${String(seedFlag)} is out of range 0..4294967295`, 2);
+    }
+    if (command === 'normalize') {
+      const { scenario } = loadScenario(source, io, seed);
+      io.stdout(`${JSON.stringify(scenario, null, 2)}\n`);
+      return 0;
+    }
+    if (command !== 'simulate') throw new CliError(`poollab: unknown command ${command}\n${USAGE}`, 1);
+    const format = flags.get('format') ?? 'text';
+    if (format !== 'json' && format !== 'markdown' && format !== 'text') throw new CliError(`poollab: --format must be json, markdown or text`, 1);
+    const { scenario } = loadScenario(source, io, seed);
+    const { report } = simulate(scenario);
+    if (flags.has('trace-hash-only')) io.stdout(`${report.sim.trace_hash}\n`);
+    else if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout(formatReport(report, { format }));
+    return 0;
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.stderr(`${e.message}\n`);
+      return e.code;
+    }
+    io.stderr(`poollab: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+const nodeIo: CliIo = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  readStdin: () => readFileSync(0, 'utf8'),
+  readFile: (path) => readFileSync(path, 'utf8'),
+};
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(entry).href || (process.env.POOLLAB_CLI === '1' && entry.endsWith('poollab.mjs'));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  process.exitCode = main(process.argv.slice(2), nodeIo);
+}
+
+export { nodeIo };

@@ -1,0 +1,2 @@
+export { formatReport, type FormatOptions } from './markdown';
+export { formatText } from './text';
