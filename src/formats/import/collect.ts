@@ -156,8 +156,9 @@ export class Collector {
     recognised.sort((a, b) => a.line - b.line);
     const ignored = [...this.ignoredItems].sort((a, b) => a.line - b.line);
     const notes = [...this.noteItems];
-    if (this.unlisted > 0)
+    if (this.unlisted > 0) {
       notes.push({ message: `${this.unlisted} more ignored items not listed` });
+    }
     return {
       kind,
       input: input as ScenarioInput,

@@ -91,8 +91,9 @@ export function detectKind(text: string, fileName?: string): Detection {
     if (t !== '' && !t.startsWith('#')) {
       const tokens = tokenize(t);
       const first = tokens[0];
-      if (first?.type === 'id' && PG_NAMES.has(first.text) && tokens.length <= 4)
+      if (first?.type === 'id' && PG_NAMES.has(first.text) && tokens.length <= 4) {
         add('postgresql-conf', 2);
+      }
     }
   });
   for (const words of shellCommands(text)) {

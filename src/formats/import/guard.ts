@@ -17,7 +17,9 @@ function utf8Length(text: string): number {
     else if (c >= 0xd800 && c <= 0xdbff) {
       bytes += 4;
       i++;
-    } else bytes += 3;
+    } else {
+      bytes += 3;
+    }
   }
   return bytes;
 }
@@ -28,8 +30,9 @@ function tooLarge(bytes: number): string {
 
 /** Why this text must not be imported, or null when it may be. */
 export function refusal(text: unknown): string | null {
-  if (typeof text !== 'string')
+  if (typeof text !== 'string') {
     return 'Nothing to import: expected the text of a configuration file.';
+  }
   // A string's length in UTF-16 units never exceeds its UTF-8 length, so this check
   // is cheap for any size and exact below the limit.
   if (text.length > MAX_BYTES) return tooLarge(text.length);

@@ -72,8 +72,9 @@ function argparseInt(text: string): number | null {
   for (; i < s.length; i++) {
     const c = s[i] as string;
     const digit = c >= '0' && c <= '9';
-    if (!digit && !(c === '_' && /\d/.test(s[i - 1] ?? '') && /\d/.test(s[i + 1] ?? '')))
+    if (!digit && !(c === '_' && /\d/.test(s[i - 1] ?? '') && /\d/.test(s[i + 1] ?? ''))) {
       return null;
+    }
   }
   return Number(s.replaceAll('_', ''));
 }
@@ -107,9 +108,11 @@ function apply(
   const line = word?.line ?? 0;
   const modelled = MODELLED[flag.setting];
   if (flag.setting === 'worker_class' && word) {
-    if (word.expansion)
+    if (word.expansion) {
       c.ignore(key, line, `computed value: give the worker class (${cut(word.text, 40)})`);
-    else ctx.workerClass = { value: word.text, key, line };
+    } else {
+      ctx.workerClass = { value: word.text, key, line };
+    }
     return;
   }
   if (!modelled) {
@@ -135,14 +138,16 @@ function apply(
     text = fallback.value;
   }
   const value = argparseInt(text);
-  if (value === null)
+  if (value === null) {
     c.ignore(key, line, `${JSON.stringify(cut(text, 40))} is not a whole number`, text);
-  else if (value < 0) c.ignore(key, line, `${value}: Gunicorn refuses a negative value`, value);
-  else
+  } else if (value < 0) {
+    c.ignore(key, line, `${value}: Gunicorn refuses a negative value`, value);
+  } else {
     c.set(modelled.path, key, value, line, {
       rank,
       ...(notes.length ? { note: notes.join('; ') } : {}),
     });
+  }
 }
 
 /** The long flag `name` abbreviates, when exactly one matches (argparse allow_abbrev). */
@@ -187,9 +192,9 @@ function readArguments(ctx: Context, args: Word[], rank: number, from = ''): voi
       key = text.slice(0, 2);
       flag = GUNICORN_FLAGS.get(key);
       const rest = text.slice(2);
-      if (rest && flag && !flag.switch)
+      if (rest && flag && !flag.switch) {
         value = { ...word, text: rest.startsWith('=') ? rest.slice(1) : rest };
-      else if (rest && flag?.switch) {
+      } else if (rest && flag?.switch) {
         // Combined switches such as -DR: read each one.
         for (const ch of text.slice(1)) {
           const each = GUNICORN_FLAGS.get(`-${ch}`);
@@ -211,13 +216,15 @@ function readArguments(ctx: Context, args: Word[], rank: number, from = ''): voi
       continue;
     }
     if (flag.switch) {
-      if (value)
+      if (value) {
         c.ignore(
           key,
           word.line,
           `a switch takes no value (${JSON.stringify(cut(value.text, 30))})`,
         );
-      else apply(ctx, flag, key, word, rank, from);
+      } else {
+        apply(ctx, flag, key, word, rank, from);
+      }
       continue;
     }
     if (!value) {

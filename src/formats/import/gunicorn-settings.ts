@@ -200,8 +200,9 @@ export function notModelled(setting: string): string {
   if (setting === 'worker_connections') {
     return 'not modelled: it caps client connections per gthread worker, not database connections';
   }
-  if (HOOKS.has(setting))
+  if (HOOKS.has(setting)) {
     return 'not modelled: the model has the post_fork and post_worker_init hooks only';
+  }
   return 'not modelled by the simulator';
 }
 

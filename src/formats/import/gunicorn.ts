@@ -139,8 +139,9 @@ export function importGunicornConf(text: string): ImportResult {
   for (const statement of children(py.tree.topNode)) {
     const line = py.lineOf(statement.from);
     if (statement.type.isError || hasError(py, statement)) {
-      if (!badLines.has(line))
+      if (!badLines.has(line)) {
         ctx.c.error(`line ${line}: not valid Python, so it was not read`, line);
+      }
       badLines.add(line);
       continue;
     }
@@ -302,7 +303,9 @@ function readSetting(ctx: Context, name: string, value: SyntaxNode, line: number
       line,
       `not a Gunicorn setting: Gunicorn reads lower-case names (${name.toLowerCase()})`,
     );
-  } else c.ignore(name, line, 'not a Gunicorn setting: Gunicorn ignores it');
+  } else {
+    c.ignore(name, line, 'not a Gunicorn setting: Gunicorn ignores it');
+  }
 }
 
 interface Dispose {
@@ -323,8 +326,9 @@ function disposeCalls(ctx: Context, root: SyntaxNode, seen: Set<SyntaxNode>): Sy
       if (code(ctx.py, callee.lastChild) === 'dispose') out.push(cursor.node);
     } else if (callee?.name === 'VariableName') {
       const helper = ctx.functions.get(code(ctx.py, callee));
-      if (helper && !seen.has(helper) && seen.size < 8)
+      if (helper && !seen.has(helper) && seen.size < 8) {
         out.push(...disposeCalls(ctx, helper, seen));
+      }
     }
   } while (cursor.next() && cursor.from < root.to);
   return out;
@@ -376,8 +380,9 @@ function blockers(ctx: Context, root: SyntaxNode): { node: SyntaxNode; reason: s
         }
       }
     } while (cursor.next() && cursor.from < statement.to);
-    if (why.length)
+    if (why.length) {
       out.push({ node: statement, reason: `cannot run: ${why.join('; ')} (AttributeError)` });
+    }
   }
   return out;
 }
@@ -386,16 +391,18 @@ function statementsIn(root: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   const cursor = root.cursor();
   do {
-    if (cursor.name === 'AssignStatement' || cursor.name === 'ExpressionStatement')
+    if (cursor.name === 'AssignStatement' || cursor.name === 'ExpressionStatement') {
       out.push(cursor.node);
+    }
   } while (cursor.next() && cursor.from < root.to);
   return out;
 }
 
 function insideAppContext(ctx: Context, node: SyntaxNode, root: SyntaxNode): boolean {
   for (let n: SyntaxNode | null = node.parent; n && n.from >= root.from; n = n.parent) {
-    if (n.name === 'WithStatement' && code(ctx.py, n).split(':')[0]?.includes('app_context'))
+    if (n.name === 'WithStatement' && code(ctx.py, n).split(':')[0]?.includes('app_context')) {
       return true;
+    }
   }
   return false;
 }

@@ -206,8 +206,9 @@ function why(error: ScenarioError, path: string): string {
   if (plain.startsWith(`${show(value)} is `)) plain = plain.slice(show(value).length + 4);
   if (path !== error.path) return `conflicts with ${error.path} = ${show(value)}: ${plain}`;
   if (row && typeof value === 'number' && (row.type === 'int' || row.type === 'number')) {
-    if (row.type === 'int' && !Number.isInteger(value))
+    if (row.type === 'int' && !Number.isInteger(value)) {
       return `not a whole number (allowed: integers ${row.min}..${row.max})`;
+    }
     if (row.min !== undefined && row.max !== undefined && (value < row.min || value > row.max)) {
       return plain.includes('(') ? plain : `out of range ${row.min}..${row.max}`;
     }

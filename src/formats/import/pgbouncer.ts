@@ -77,7 +77,9 @@ export function strtolBase0(text: string): number | null {
   if (s.length > 2 && (s.startsWith('0x') || s.startsWith('0X'))) {
     radix = 16;
     s = s.slice(2);
-  } else if (s.length > 1 && s.startsWith('0')) radix = 8;
+  } else if (s.length > 1 && s.startsWith('0')) {
+    radix = 8;
+  }
   const digits = '0123456789abcdef'.slice(0, radix);
   if (s === '' || [...s.toLowerCase()].some((ch) => !digits.includes(ch))) return null;
   return sign * parseInt(s, radix);
@@ -181,9 +183,9 @@ export function importPgBouncerIni(text: string): ImportResult {
     const [key] = Object.keys(parsed);
     if (trimmed.startsWith('[')) {
       section = key === undefined || !trimmed.endsWith(']') ? null : trimmed.slice(1, -1).trim();
-      if (section === null)
+      if (section === null) {
         c.error(`line ${line}: not a section header; PgBouncer stops reading here`, line);
-      else if (!['databases', 'pgbouncer', 'users', 'peers'].includes(section)) {
+      } else if (!['databases', 'pgbouncer', 'users', 'peers'].includes(section)) {
         c.ignore(
           `[${cut(section, 40)}]`,
           line,
@@ -275,8 +277,9 @@ function readDatabase(c: Collector, entry: Line, first: boolean): void {
     const path = DATABASE[key];
     const written = `${name}: ${key}`;
     if (!path) {
-      if (!DATABASE_OTHER.has(key))
+      if (!DATABASE_OTHER.has(key)) {
         c.ignore(written, line, 'not a connection parameter PgBouncer knows: it refuses the entry');
+      }
       continue;
     }
     if (!first) {

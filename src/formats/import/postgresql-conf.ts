@@ -66,11 +66,8 @@ export function tokenize(line: string, sql = false): Token[] {
     } else if (isLetter(c)) {
       // ID, QUALIFIED_ID (ext.name) or UNQUOTED_STRING (letters then [-._:/] too).
       let j = i + 1;
-      while (
-        j < line.length &&
-        (isLetterOrDigit(line[j] as string) || '-._:/'.includes(line[j] as string))
-      )
-        j++;
+      const more = (ch: string): boolean => isLetterOrDigit(ch) || '-._:/'.includes(ch);
+      while (j < line.length && more(line[j] as string)) j++;
       const text = line.slice(i, j);
       const plain = [...text].every((ch) => isLetterOrDigit(ch) || ch === '.');
       out.push({ type: plain ? 'id' : 'value', text, at });
@@ -124,11 +121,13 @@ export function importPostgresqlConf(text: string): ImportResult {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     const first = trimmed.split(/\s/, 1)[0]?.toLowerCase() ?? '';
-    if (first === 'alter' || first === 'set' || first === 'reset' || first === 'show')
+    if (first === 'alter' || first === 'set' || first === 'reset' || first === 'show') {
       readSql(c, line, n);
-    else if (first === 'postgres' || first.endsWith('/postgres') || first === 'command:')
+    } else if (first === 'postgres' || first.endsWith('/postgres') || first === 'command:') {
       readCommandLine(c, line, n);
-    else readFileLine(c, line, n);
+    } else {
+      readFileLine(c, line, n);
+    }
   });
   return c.result('postgresql-conf');
 }
@@ -175,12 +174,13 @@ function readSql(c: Collector, line: string, n: number): void {
   const name = nameToken.text.toLowerCase();
   const written = cut(line.trim(), 60);
   if (verb === 'reset') {
-    if (SETTINGS[name])
+    if (SETTINGS[name]) {
       c.ignore(
         written,
         n,
         'RESET: back to the value in postgresql.conf, which this line does not give',
       );
+    }
     return;
   }
   const op = rest[2];

@@ -279,7 +279,9 @@ export function decodeString(raw: string): string {
       const hex = inner.slice(j + 1, j + 1 + size);
       out += String.fromCharCode(parseInt(hex, 16) || 0);
       j += size;
-    } else out += `\\${next}`;
+    } else {
+      out += `\\${next}`;
+    }
   }
   return out;
 }

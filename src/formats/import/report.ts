@@ -12,10 +12,12 @@ export function formatImport(result: ScenarioImport): string {
       const note = item.note ? `  [${item.note}]` : '';
       out.push(`  line ${item.line}: ${item.key} = ${show(item.value)} -> ${item.path}${note}`);
     }
-    for (const item of file.ignored)
+    for (const item of file.ignored) {
       out.push(`  line ${item.line}: ignored ${item.key}: ${item.reason}`);
-    for (const note of file.notes)
+    }
+    for (const note of file.notes) {
       out.push(`  ${note.line ? `line ${note.line}: ` : ''}note: ${note.message}`);
+    }
     for (const error of file.errors) {
       out.push(`  ${error.line ? `line ${error.line}: ` : ''}error: ${error.message}`);
     }

@@ -139,19 +139,22 @@ function readTable(c: Collector, table: Table, expanded: boolean): number {
     const [a, b] = pgbouncer ? [keyAt, valueAt] : [nameAt, settingAt];
     if (expanded) {
       const row = table.rows[0];
-      if (row)
+      if (row) {
         pairs.push({ name: row.values[a] ?? '', value: row.values[b] ?? '', line: row.line });
+      }
     } else {
-      for (const row of table.rows)
+      for (const row of table.rows) {
         pairs.push({ name: row.values[a] ?? '', value: row.values[b] ?? '', line: row.line });
+      }
     }
   } else {
     // SHOW max_connections: the column is the setting, the first row its value.
     table.columns.forEach((name, at) => {
       const row = table.rows[0];
       const value = row?.values[at];
-      if (row && value !== undefined)
+      if (row && value !== undefined) {
         pairs.push({ name, value, line: expanded ? row.line + at : row.line });
+      }
     });
   }
   if (pgbouncer) c.usePgBouncer();

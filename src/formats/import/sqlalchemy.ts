@@ -175,8 +175,9 @@ function bareOptions(py: PySource, text: string): { py: PySource; containers: Co
   for (const statement of children(py.tree.topNode)) {
     const expression = statement.name === 'ExpressionStatement' ? statement.firstChild : null;
     const kind = expression ? dictKind(py, expression) : null;
-    if (expression && kind)
+    if (expression && kind) {
       return { py, containers: [bare(expression, kind, py.lineOf(expression.from))] };
+    }
   }
   // Keyword arguments are not a statement: read them as the arguments of a call.
   const wrapped = parsePython(`_(\n${text}\n)`);
@@ -420,12 +421,13 @@ function readContainer(ctx: Context, node: SyntaxNode, kind: 'dict' | 'call', de
       const target = name ? py.constants.get(name) : undefined;
       const targetKind = target ? dictKind(py, target) : null;
       if (target && targetKind) readContainer(ctx, target, targetKind, depth + 1);
-      else
+      else {
         c.ignore(
           `**${cut(code(py, entry.value), 40)}`,
           line,
           'unpacks a dict this file does not define: paste it',
         );
+      }
       continue;
     }
     if (entry.key === null) {
@@ -442,22 +444,27 @@ function readOption(ctx: Context, key: string, node: SyntaxNode, line: number): 
   const noteOf = (r: Read): { note?: string } => (r.ok && r.note ? { note: r.note } : {});
   if (NUMBERS[key]) {
     const value = number(ctx, key, read);
-    if (value.ok)
+    if (value.ok) {
       c.set(NUMBERS[key], key, value.value, line, value.note ? { note: value.note } : {});
-    else c.ignore(key, line, value.reason, read.ok && !isName(read.value) ? read.value : undefined);
+    } else
+      c.ignore(key, line, value.reason, read.ok && !isName(read.value) ? read.value : undefined);
   } else if (BOOLEANS[key]) {
-    if (read.ok && typeof read.value === 'boolean')
+    if (read.ok && typeof read.value === 'boolean') {
       c.set(BOOLEANS[key], key, read.value, line, noteOf(read));
-    else c.ignore(key, line, read.ok ? 'not True or False' : read.reason);
+    } else {
+      c.ignore(key, line, read.ok ? 'not True or False' : read.reason);
+    }
   } else if (key === 'poolclass') {
     readPoolClass(ctx, read, line);
   } else if (key === 'connect_args') {
     const entries = node.name === 'DictionaryExpression' ? dictEntries(node) : [];
     const ssl = entries.find((e) => e.key && stringValue(py, e.key) === 'sslmode');
     const mode = ssl ? stringValue(py, ssl.value) : null;
-    if (ssl && mode !== null)
+    if (ssl && mode !== null) {
       readSslMode(ctx, 'connect_args sslmode', mode, py.lineOf(ssl.key?.from ?? 0));
-    else c.ignore(key, line, 'not modelled (only its sslmode is read)');
+    } else {
+      c.ignore(key, line, 'not modelled (only its sslmode is read)');
+    }
   } else if (key === 'pool') {
     c.ignore(
       key,
@@ -500,8 +507,9 @@ function number(ctx: Context, key: string, read: Read): Number_ {
       note: `the string ${JSON.stringify(v)}, converted with int() by Flask-SQLAlchemy's engine_from_config`,
     };
   }
-  if (typeof v === 'boolean' || v === null)
+  if (typeof v === 'boolean' || v === null) {
     return { ok: false, reason: `${v === null ? 'None' : v ? 'True' : 'False'} is not a number` };
+  }
   return {
     ok: false,
     reason: `computed value: give the number (${v.name} is only known when Python runs)`,
@@ -527,12 +535,13 @@ function readPoolClass(ctx: Context, read: Read, line: number): void {
   const name = read.value.name;
   const last = name.slice(name.lastIndexOf('.') + 1);
   if (last === 'NullPool' || last === 'QueuePool') c.set('pool.class', 'poolclass', last, line);
-  else
+  else {
     c.ignore(
       'poolclass',
       line,
       `${cut(name, 40)}: not modelled (the model has QueuePool and NullPool)`,
     );
+  }
 }
 
 /**

@@ -27,7 +27,7 @@ describe('poollab import (runImport)', () => {
   });
 
   it('prints the scenario the files set, and what it read on stderr', async () => {
-    const result = await runImport(
+    const result = runImport(
       ['gunicorn.conf.py', 'config.py', 'postgresql.conf'].map((f) => join(dir, f)),
     );
     expect(result.status).toBe(0);
@@ -54,24 +54,24 @@ describe('poollab import (runImport)', () => {
   });
 
   it('prints the whole scenario with full', async () => {
-    const result = await runImport([join(dir, 'config.py')], { full: true });
+    const result = runImport([join(dir, 'config.py')], { full: true });
     expect(JSON.parse(result.stdout).network.rtt_ms).toBe(0.5);
   });
 
   it('refuses unreadable, binary and huge files with a message and nothing else', async () => {
-    const missing = await runImport([join(dir, 'missing.py')]);
+    const missing = runImport([join(dir, 'missing.py')]);
     expect(missing).toMatchObject({ stdout: '', status: 1 });
     expect(missing.stderr).toContain('cannot read it (ENOENT)');
-    const binary = await runImport([join(dir, 'binary.bin')]);
+    const binary = runImport([join(dir, 'binary.bin')]);
     expect(binary).toMatchObject({ stdout: '', status: 1 });
     expect(binary.stderr).toContain('binary file');
-    const huge = await runImport([join(dir, 'huge.txt')]);
+    const huge = runImport([join(dir, 'huge.txt')]);
     expect(huge).toMatchObject({ stdout: '', status: 1 });
     expect(huge.stderr).toContain('256 KiB');
-    const nothing = await runImport([join(dir, 'notes.txt')]);
+    const nothing = runImport([join(dir, 'notes.txt')]);
     expect(nothing).toMatchObject({ stdout: '', status: 2 });
     expect(nothing.stderr).toContain('Could not tell');
-    expect((await runImport([])).status).toBe(2);
+    expect(runImport([]).status).toBe(2);
   });
 });
 
