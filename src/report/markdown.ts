@@ -1,7 +1,7 @@
 // The postmortem report of a run, as Markdown or plain text. One pure function, used by
 // the CLI and by the website, so both print the same figures the same way.
 import type { Report } from '../engine/report';
-import { ERROR_KINDS } from '../engine/errors';
+import { ERROR_KINDS, type ErrorKind } from '../engine/errors';
 
 export interface FormatOptions {
   format: 'markdown' | 'text';
@@ -35,7 +35,7 @@ function scenarioSummary(r: Report): string[] {
   return lines;
 }
 
-function errorRows(r: Report): [string, number][] {
+function errorRows(r: Report): [ErrorKind, number][] {
   return ERROR_KINDS.filter((k) => r.requests.errors[k] > 0).map((k) => [k, r.requests.errors[k]]);
 }
 
