@@ -7,3 +7,4 @@ export type { Trace } from './trace';
 export { TT, PHASES, SOCK_CAUSES } from './trace';
 export { ERROR_KINDS, errorText, type ErrorKind } from './errors';
 export { erlangB, erlangC, erlangCMeanWait } from './queueing';
+export { connectionBudget, type ConnectionBudget } from './capacity';
