@@ -15,6 +15,7 @@ import {
   type WorkerClassSetting,
 } from './gunicorn-settings';
 import {
+  askFor,
   callArguments,
   children,
   code,
@@ -99,7 +100,7 @@ function positiveInt(read: Read): Number_ {
 
 /** True or False as Gunicorn's validate_bool accepts it: a bool, or the strings "true"/"false". */
 function boolean(read: Read): Bool {
-  if (!read.ok) return read;
+  if (!read.ok) return { ok: false, reason: askFor(read.reason, 'True or False') };
   const v = read.value;
   const note = read.note ? { note: read.note } : {};
   if (typeof v === 'boolean') return { ok: true, value: v, ...note };
@@ -274,7 +275,11 @@ function readSetting(ctx: Context, name: string, value: SyntaxNode, line: number
     if (read.ok && typeof read.value === 'string') {
       ctx.workerClass = { value: read.value, key: name, line };
     } else {
-      c.ignore(name, line, read.ok ? 'not a worker class name' : read.reason);
+      c.ignore(
+        name,
+        line,
+        read.ok ? 'not a worker class name' : askFor(read.reason, 'the worker class'),
+      );
     }
     return;
   }

@@ -321,6 +321,11 @@ function sourcesOf(read: Read): string[] {
   return read.sources ?? (read.note ? [read.note] : []);
 }
 
+/** The refusal of a computed value, worded for what the setting takes ("True or False"). */
+export function askFor(reason: string, what: string): string {
+  return reason.replace('computed value: give the number', `computed value: give ${what}`);
+}
+
 export function isName(value: PyLiteral): value is PyName {
   return typeof value === 'object' && value !== null;
 }

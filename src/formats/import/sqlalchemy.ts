@@ -8,6 +8,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { Collector, cut } from './collect';
 import {
+  askFor,
   callArguments,
   children,
   code,
@@ -452,7 +453,7 @@ function readOption(ctx: Context, key: string, node: SyntaxNode, line: number): 
     if (read.ok && typeof read.value === 'boolean') {
       c.set(BOOLEANS[key], key, read.value, line, noteOf(read));
     } else {
-      c.ignore(key, line, read.ok ? 'not True or False' : read.reason);
+      c.ignore(key, line, read.ok ? 'not True or False' : askFor(read.reason, 'True or False'));
     }
   } else if (key === 'poolclass') {
     readPoolClass(ctx, read, line);
@@ -520,7 +521,7 @@ function number(ctx: Context, key: string, read: Read): Number_ {
 function readPoolClass(ctx: Context, read: Read, line: number): void {
   const { c } = ctx;
   if (!read.ok) {
-    c.ignore('poolclass', line, read.reason);
+    c.ignore('poolclass', line, askFor(read.reason, 'the class (NullPool or QueuePool)'));
     return;
   }
   if (!isName(read.value)) {

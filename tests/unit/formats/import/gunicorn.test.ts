@@ -64,6 +64,7 @@ describe('gunicorn.conf.py', () => {
         'workers = multiprocessing.cpu_count() * 2 + 1',
         'threads = int(os.environ["THREADS"])',
         'timeout = TIMEOUT_FROM_ELSEWHERE',
+        'preload_app = os.getenv("PRELOAD", "false").lower() == "true"',
       ),
     );
     expect(values(result)).toEqual({});
@@ -74,6 +75,9 @@ describe('gunicorn.conf.py', () => {
       /^computed value: give the number \(.* environment variable THREADS\)$/,
     );
     expect(reason(result, 'timeout')).toMatch(/^computed value: give the number/);
+    expect(reason(result, 'preload_app')).toMatch(
+      /^computed value: give True or False \(os\.getenv/,
+    );
   });
 
   it('reads the default of os.environ.get and says so', () => {
