@@ -2,7 +2,7 @@
 // and directly.
 import { MessageChannel } from 'node:worker_threads';
 import { expose, wrap, type Remote } from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter';
 import { describe, expect, it } from 'vitest';
 import { runInWorker } from '../../../src/engine/client';
 import { simulate } from '../../../src/engine/index';
