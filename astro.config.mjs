@@ -12,6 +12,8 @@ const base = process.env.POOLLAB_BASE || '/';
 export default defineConfig({
   site,
   base,
+  // A separate build cache lets two builds run side by side (see scripts/e2e-ports.mjs).
+  ...(process.env.POOLLAB_CACHE_DIR ? { cacheDir: process.env.POOLLAB_CACHE_DIR } : {}),
   trailingSlash: 'always',
   // Everything the site needs ships with it: no fonts, analytics or CDNs.
   integrations: [

@@ -11,7 +11,7 @@ export default defineConfig(
   {
     ignores: [
       'dist/',
-      'dist-subpath/',
+      'dist-*/',
       '.astro/',
       'node_modules/',
       'test-results/',
@@ -38,9 +38,8 @@ export default defineConfig(
     ...jsxA11y.configs.strict,
   },
   {
-    files: ['**/*.tsx', '**/*.jsx'],
-    plugins: { 'react-hooks': reactHooks },
-    rules: reactHooks.configs.recommended.rules,
+    files: ['**/*.tsx', '**/*.jsx', 'src/widgets/**/*.ts'],
+    ...reactHooks.configs.flat.recommended,
   },
   {
     // The engine is pure and deterministic: no wall clock, no Math.random.

@@ -1,4 +1,4 @@
-// Playback of the page's run, shared by every animated widget on the page:
+// Playback of a scope's run, shared by the animated widgets that show it:
 // where in virtual time the views are, whether time is moving, and how fast.
 // A view never advances the model itself: it asks the engine for the state at
 // `timeUs` (stateAt), so scrubbing back shows exactly what was seen going forward.
@@ -55,10 +55,15 @@ export function createPlaybackStore(
   }));
 }
 
-let pageStore: PlaybackStore | undefined;
+const stores = new Map<string, PlaybackStore>();
 
-/** The one playback of the current page, shared by its animated widgets. */
-export function pagePlaybackStore(): PlaybackStore {
-  pageStore ??= createPlaybackStore();
-  return pageStore;
+/** The playback of a scope on the current page (see scenario-store.ts for scopes). */
+export function playbackStore(scope: string): PlaybackStore {
+  if (typeof window === 'undefined') return createPlaybackStore();
+  let store = stores.get(scope);
+  if (!store) {
+    store = createPlaybackStore();
+    stores.set(scope, store);
+  }
+  return store;
 }

@@ -1,10 +1,16 @@
-// The scenario a page is exploring, shared by every widget on the page: a
+// The scenario a page is exploring, shared by the widgets on the page: a
 // framework-free zustand store (the React binding is in use-page-scenario.ts).
 // It only ever holds a valid, normalised scenario: a change the schema refuses
 // is not applied, and the errors are returned to the control that asked.
+//
+// A page has one scenario per scope. Widgets without a `scope` share the
+// page's main one ('page'); a chapter that shows two cases side by side gives
+// each its own scope. A scope's defaults are the preset of the first widget
+// that asks for it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_SCENARIO } from '../scenario/defaults';
 import { parseScenario } from '../scenario/parse';
+import { presetById } from '../scenario/presets/index';
 import type { Scenario, ScenarioError } from '../scenario/types';
 import { setAtPath } from './key-path';
 
@@ -21,6 +27,8 @@ export interface ScenarioState {
 }
 
 export type ScenarioStore = StoreApi<ScenarioState>;
+
+export const MAIN_SCOPE = 'page';
 
 export function createScenarioStore(defaults: Scenario = DEFAULT_SCENARIO): ScenarioStore {
   return createStore<ScenarioState>()((set, get) => {
@@ -40,13 +48,45 @@ export function createScenarioStore(defaults: Scenario = DEFAULT_SCENARIO): Scen
   });
 }
 
-let pageStore: ScenarioStore | undefined;
+/** The normalised scenario of a preset; the engine's defaults when there is none. */
+export function presetScenario(presetId: string | undefined): Scenario {
+  if (!presetId) return DEFAULT_SCENARIO;
+  const preset = presetById(presetId);
+  if (!preset) throw new Error(`unknown preset "${presetId}"`);
+  const parsed = parseScenario(preset.scenario);
+  if (!parsed.ok) throw new Error(`preset "${presetId}" is invalid: ${parsed.errors[0]?.message}`);
+  return parsed.scenario;
+}
+
+const stores = new Map<string, ScenarioStore>();
+const created = new Set<(scope: string, store: ScenarioStore) => void>();
 
 /**
- * The one store of the current page. Islands on a page are separate React
- * roots but share this module, so they share the store.
+ * The store of a scope on the current page. In the browser, islands are
+ * separate React roots but share this module, so they share the store. On the
+ * server (the static build renders every page in one process) each render gets
+ * a fresh store, so that no page's state leaks into another's HTML.
  */
+export function scenarioStore(scope = MAIN_SCOPE, presetId?: string): ScenarioStore {
+  if (typeof window === 'undefined') return createScenarioStore(presetScenario(presetId));
+  let store = stores.get(scope);
+  if (!store) {
+    store = createScenarioStore(presetScenario(presetId));
+    stores.set(scope, store);
+    for (const listener of created) listener(scope, store);
+  }
+  return store;
+}
+
+/** Calls `listener` for every store created from now on (the URL sync uses it). */
+export function onStoreCreated(
+  listener: (scope: string, store: ScenarioStore) => void,
+): () => void {
+  created.add(listener);
+  return () => created.delete(listener);
+}
+
+/** The page's main store. */
 export function pageScenarioStore(): ScenarioStore {
-  pageStore ??= createScenarioStore();
-  return pageStore;
+  return scenarioStore(MAIN_SCOPE);
 }

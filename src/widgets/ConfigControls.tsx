@@ -1,5 +1,6 @@
 // A panel of controls for the page's scenario: one per key path given.
 // Every other widget on the page reads the same store, so they all follow.
+import { ScenarioScope } from '../state/use-page-scenario';
 import { FieldControl } from './parts/FieldControl';
 import './widgets.css';
 
@@ -10,15 +11,25 @@ export interface ConfigControlsProps {
   fields: string[];
   /** Slider ends for fields whose full range is too wide to slide through. */
   sliderMax?: Record<string, number>;
+  scope?: string;
+  preset?: string;
 }
 
-export default function ConfigControls({ title, fields, sliderMax = {} }: ConfigControlsProps) {
+export default function ConfigControls({
+  title,
+  fields,
+  sliderMax = {},
+  scope,
+  preset,
+}: ConfigControlsProps) {
   return (
-    <fieldset className="poollab-widget poollab-controls not-content">
-      <legend>{title}</legend>
-      {fields.map((path) => (
-        <FieldControl key={path} path={path} sliderMax={sliderMax[path]} />
-      ))}
-    </fieldset>
+    <ScenarioScope scope={scope} preset={preset}>
+      <fieldset className="poollab-widget poollab-controls not-content">
+        <legend>{title}</legend>
+        {fields.map((path) => (
+          <FieldControl key={path} path={path} sliderMax={sliderMax[path]} />
+        ))}
+      </fieldset>
+    </ScenarioScope>
   );
 }

@@ -3,14 +3,22 @@
 // The arithmetic is the engine's (connectionBudget); this only draws it.
 import { scaleLinear } from 'd3-scale';
 import { connectionBudget } from '../engine/capacity';
-import { usePageScenario } from '../state/use-page-scenario';
+import { ScenarioScope, useScenario } from '../state/use-page-scenario';
 import './widgets.css';
 
 const fmt = (n: number | null) => (n === null ? 'unlimited' : n.toLocaleString('en-US'));
 const count = (n: number, one: string, many: string) => `${fmt(n)} ${n === 1 ? one : many}`;
 
-export default function ConnectionBudget() {
-  const scenario = usePageScenario((s) => s.scenario);
+export default function ConnectionBudget(props: { scope?: string; preset?: string }) {
+  return (
+    <ScenarioScope {...props}>
+      <Budget />
+    </ScenarioScope>
+  );
+}
+
+function Budget() {
+  const scenario = useScenario((s) => s.scenario);
   const b = connectionBudget(scenario);
   const { app, pool, postgres } = scenario;
   const over = b.exceeded.includes('max_connections');

@@ -59,6 +59,14 @@ function isExecutableScript(node: HtmlNode): boolean {
   return type === undefined || type === '' || type === 'module' || type === 'text/javascript';
 }
 
+/** The specifiers a module imports statically (loaded with it, not on demand). */
+function staticImports(code: string): string[] {
+  const [imports] = parseImports(code);
+  return imports.flatMap((imp) =>
+    imp.type === 'static' || imp.type === 'reexport-star' ? [imp.specifier] : [],
+  );
+}
+
 /** Resolves a URL found in a page or a module to a path inside dist, or null if external. */
 function toDistPath(url: string, fromDistPath: string, base: string): string | null {
   if (/^[a-z]+:/i.test(url) || url.startsWith('//')) return null;
@@ -101,7 +109,7 @@ export async function measurePage(distDir: string, page: string, base = '/'): Pr
         inlineGzip += gzipSync(text).length;
         // An inline module may import others statically.
         if (attr(node, 'type') === 'module') {
-          for (const imp of parseImports(text)[0]) if (imp.d === -1) enqueue(imp.n, htmlPath);
+          for (const imp of staticImports(text)) enqueue(imp, htmlPath);
         }
       }
     } else if (node.nodeName === 'link' && attr(node, 'rel') === 'modulepreload') {
@@ -119,9 +127,7 @@ export async function measurePage(distDir: string, page: string, base = '/'): Pr
     const code = await readFile(join(distDir, path));
     rawBytes += code.length;
     gzipBytes += gzipSync(code).length;
-    for (const imp of parseImports(code.toString('utf8'))[0]) {
-      if (imp.d === -1) enqueue(imp.n, path); // static imports only
-    }
+    for (const imp of staticImports(code.toString('utf8'))) enqueue(imp, path);
   }
   return {
     page,

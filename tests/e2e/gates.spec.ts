@@ -1,3 +1,4 @@
+import { E2E_DIST } from '../../scripts/e2e-ports.mjs';
 // Gates that run on every page of the built site, so a new chapter inherits
 // them: accessibility (axe), links and anchors, no request outside localhost,
 // no console error (the last two through the fixture), and a JavaScript budget.
@@ -16,7 +17,7 @@ for (const path of allPages()) {
 }
 
 test('every page ships JavaScript within its budget', async () => {
-  const weights = await measureSite('dist');
+  const weights = await measureSite(E2E_DIST);
   expect(weights.map((w) => w.page).sort()).toEqual(allPages().sort());
   const over = checkBudget(weights).map(
     (v) => `${v.page || '/'}: ${formatKB(v.gzipBytes)} gzipped, budget ${formatKB(v.budget)}`,
