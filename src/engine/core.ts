@@ -65,8 +65,11 @@ export class EventQueue {
     return this.size > 0 ? this.time[0]! : Infinity;
   }
 
-  /** Process events with time <= until (µs); stop early when `stop()` returns true. */
-  runUntil(until: number, dispatch: Dispatch, stop: () => boolean): void {
+  /** Set by the model to stop the run after the current event. */
+  halted = false;
+
+  /** Process events with time <= until (µs), or until halted. */
+  runUntil(until: number, dispatch: Dispatch): void {
     // (this.time is read afresh each turn: dispatch may grow the arrays.)
     while (this.size > 0 && this.time[0]! <= until) {
       const t = this.time[0]!;
@@ -87,7 +90,7 @@ export class EventQueue {
       b = Math.imul(b ^ (b >>> 16), HASH_A) ^ (arg + hi);
       this.hashB = Math.imul(b ^ (b >>> 13), HASH_B);
       dispatch(kind, target, arg);
-      if (stop()) return;
+      if (this.halted) return;
     }
     if (until > this.now && until !== Infinity) this.now = until;
   }

@@ -117,6 +117,12 @@ export function queryExecuted(w: World, req: Request): void {
 /** A round trip on the socket (pre-ping, rollback); resumes at `step`, or calls `then` at once when rtt is 0. */
 export function roundTrip(w: World, req: Request, sock: Sock, step: number, then: (w: World, req: Request) => void): void {
   w.tr?.emit(TT.REQ_PHASE, req.id, step === S.PINGED ? PH.ping : PH.returning);
+  if (w.eff.rttUs === 0 && step === S.RETURNED && sock.alive && sock.lastUser === req.proc && sock.lastActive === w.now) {
+    // A zero-length rollback right after this process's own query: nothing to detect.
+    req.useCode = OK;
+    then(w, req);
+    return;
+  }
   req.useCode = beginUse(w, sock, req.proc!, req);
   if (req.useCode === OK && w.eff.rttUs > 0) w.resumeAfter(req, step, w.eff.rttUs);
   else then(w, req);

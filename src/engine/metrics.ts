@@ -78,10 +78,16 @@ export class Gauge {
     this.bucketLast = new Float64Array(buckets);
     this.touched = new Uint8Array(buckets);
   }
+  private bucket = 0;
+  private bucketEnd = -1;
   add(delta: number, now: number): void {
     this.value += delta;
     if (this.value > this.peak) this.peak = this.value;
-    const b = Math.min((now / this.bucketUs) | 0, this.bucketMax.length - 1);
+    if (now >= this.bucketEnd || now < this.bucketEnd - this.bucketUs) {
+      this.bucket = Math.min(Math.floor(now / this.bucketUs), this.bucketMax.length - 1);
+      this.bucketEnd = (this.bucket + 1) * this.bucketUs;
+    }
+    const b = this.bucket;
     if (!this.touched[b]) {
       this.touched[b] = 1;
       this.bucketMax[b] = this.value - delta > this.value ? this.value - delta : this.value;

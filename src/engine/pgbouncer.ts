@@ -151,7 +151,7 @@ export function pgbExecute(w: World, req: Request, client: PgbClient, workUs: nu
   w.m.pgbWaiting.add(1, w.now);
   w.tr?.emit(TT.PGB_WAIT, client.id, 1);
   const qwt = cfg(w).query_wait_timeout;
-  if (qwt > 0) w.q.after(Math.round(qwt * 1e6), K.PGB_WAIT_TIMEOUT, client.slot, client.waitGen);
+  if (qwt > 0 && pgb.waitTimerAt < 0) armWaitTimer(w, w.now + Math.round(qwt * 1e6));
   openServersForWaiters(w, false);
 }
 
@@ -298,14 +298,36 @@ export function pgbServerLost(w: World, server: PgbServer): void {
   openServersForWaiters(w, false);
 }
 
-export function pgbWaitTimeout(w: World, slot: number, waitGen: number): void {
-  const client = w.pgb!.clientSlots[slot];
-  if (!client || client.waitGen !== waitGen || !client.waiting) return;
-  const req = client.waiting;
-  stopWaiting(w, client);
-  interrupt(w, req, E.query_wait_timeout, 0);
-  if (client.sock) sockDie(w, client.sock, CAUSE.queryWaitTimeout);
-  else pgbClientClosed(w, client);
+// query_wait_timeout: one timer for the oldest waiting client (deadlines come in
+// queue order), re-armed for the next one.
+function armWaitTimer(w: World, at: number): void {
+  w.pgb!.waitTimerAt = at;
+  w.q.at(at, K.PGB_WAIT_TIMEOUT, 0, 0);
+}
+
+export function pgbWaitTimeout(w: World): void {
+  const pgb = w.pgb!;
+  pgb.waitTimerAt = -1;
+  const timeoutUs = Math.round(cfg(w).query_wait_timeout * 1e6);
+  const waiting = pgb.waiting;
+  while (waiting.length > 0) {
+    const client = waiting.peek()!;
+    if (!client.alive || !client.waiting || waiting.peekTag() !== client.waitGen) {
+      waiting.shift();
+      continue;
+    }
+    const deadline = client.waitSince + timeoutUs;
+    if (deadline > w.now) {
+      armWaitTimer(w, deadline);
+      return;
+    }
+    waiting.shift();
+    const req = client.waiting;
+    stopWaiting(w, client);
+    interrupt(w, req, E.query_wait_timeout, 0);
+    if (client.sock) sockDie(w, client.sock, CAUSE.queryWaitTimeout);
+    else pgbClientClosed(w, client);
+  }
 }
 
 export function pgbTick(w: World): void {

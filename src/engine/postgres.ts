@@ -110,7 +110,7 @@ export function endBackend(w: World, be: Backend): void {
 // --- processor sharing -------------------------------------------------------------
 
 function rate(w: World, n: number): number {
-  const cores = w.sc.postgres.cores;
+  const cores = w.eff.pgCores;
   return n <= cores ? 1 : cores / n;
 }
 
@@ -192,6 +192,9 @@ export function runOnBackend(w: World, req: Request, be: Backend, workUs: number
   pg.psHeap.push(req);
   siftUp(pg.psHeap, pg.psHeap.length - 1);
   req.qBackend = be;
+  // Below `cores` the rate stays 1: unless this query is now the first to finish, the
+  // scheduled completion still holds.
+  if (pg.psNextAt >= 0 && pg.psHeap[0] !== req && pg.psHeap.length <= w.eff.pgCores) return;
   reschedule(w);
 }
 

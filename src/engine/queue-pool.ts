@@ -27,7 +27,9 @@ import { TT } from './trace';
 import { ConnRecord, K, Pool, S, type Proc, type Request, type World } from './world';
 
 export function createPool(w: World, proc: Proc): Pool {
-  return new Pool(proc, w.eff.nullPool);
+  const pool = new Pool(proc, w.eff.nullPool, w.pools.length);
+  w.pools.push(pool);
+  return pool;
 }
 
 function newRecord(w: World, pool: Pool): ConnRecord {
@@ -84,18 +86,40 @@ export function checkout(w: World, req: Request): void {
   pool.waiters.push(req, req.gen);
   w.m.poolWaiting.add(1, w.now);
   w.tr?.emit(TT.WAIT_START, req.id, pool.proc.id, 0, w.now + eff.poolTimeoutUs);
-  w.q.after(eff.poolTimeoutUs, K.POOL_TIMEOUT, req.slot, req.gen);
+  if (pool.timerAt < 0) armTimer(w, pool, w.now + eff.poolTimeoutUs);
 }
 
-export function poolTimeout(w: World, req: Request, gen: number): void {
-  if (req.gen !== gen || req.step !== S.POOL_WAIT) return;
-  const pool = req.proc!.pool!;
-  pool.waiters.remove(req);
-  w.m.poolWaiting.add(-1, w.now);
-  w.m.poolWait.record(w.now - req.checkoutStart);
-  w.tr?.emit(TT.WAIT_END, req.id, pool.proc.id);
-  req.step = S.RUNNING;
-  fail(w, req, E.pool_timeout, 0);
+// pool_timeout: every waiter of a pool waits the same time and they queue in arrival
+// order, so deadlines come in queue order. One timer per pool, for the oldest waiter,
+// is enough (no event per waiter left behind in the queue when waiters are served).
+function armTimer(w: World, pool: Pool, at: number): void {
+  pool.timerAt = at;
+  w.q.at(at, K.POOL_TIMEOUT, pool.index, 0);
+}
+
+/** The pool's timer: fail every waiter whose pool_timeout has passed, re-arm for the next. */
+export function poolTimeout(w: World, pool: Pool): void {
+  pool.timerAt = -1;
+  const waiters = pool.waiters;
+  const timeout = w.eff.poolTimeoutUs;
+  while (waiters.length > 0) {
+    const req = waiters.peek()!;
+    if (req.gen !== waiters.peekTag() || req.step !== S.POOL_WAIT) {
+      waiters.shift();
+      continue;
+    }
+    const deadline = req.checkoutStart + timeout;
+    if (deadline > w.now) {
+      armTimer(w, pool, deadline);
+      return;
+    }
+    waiters.shift();
+    w.m.poolWaiting.add(-1, w.now);
+    w.m.poolWait.record(w.now - req.checkoutStart);
+    w.tr?.emit(TT.WAIT_END, req.id, pool.proc.id);
+    req.step = S.RUNNING;
+    fail(w, req, E.pool_timeout, 0);
+  }
 }
 
 /** A waiter was handed a returned connection. */
@@ -227,8 +251,11 @@ function returnRecord(w: World, rec: ConnRecord): void {
     w.m.poolWait.record(w.now - waiter.checkoutStart);
     w.tr?.emit(TT.WAIT_END, waiter.id, pool.proc.id);
     waiter.conn = rec;
+    waiter.step = S.RUNNING;
     w.tr?.emit(TT.CONN_OUT, rec.id, pool.proc.id, waiter.id);
-    w.resumeAfter(waiter, S.GOT_CONN, 0);
+    // The waiter goes on at once (a direct call: everything it does next either
+    // schedules an event or fails without handing a connection back).
+    prepare(w, waiter, rec);
     return;
   }
   rec.out = false;

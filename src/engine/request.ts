@@ -248,9 +248,9 @@ export function resume(w: World, req: Request): void {
   }
 }
 
-export function onPoolTimeout(w: World, slot: number, gen: number): void {
-  const req = w.reqs[slot];
-  if (req) poolTimeout(w, req, gen);
+export function onPoolTimeout(w: World, poolIndex: number): void {
+  const pool = w.pools[poolIndex];
+  if (pool) poolTimeout(w, pool);
 }
 
 export const ERROR_NAMES = ERROR_KINDS;

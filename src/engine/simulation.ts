@@ -60,7 +60,7 @@ export function createSimulation(scenario: Scenario, options: SimOptions = {}): 
         arrival(w, target);
         return;
       case K.POOL_TIMEOUT:
-        onPoolTimeout(w, target, arg);
+        onPoolTimeout(w, target);
         return;
       case K.FORK:
         forkWorker(w, servers[target]!);
@@ -75,7 +75,7 @@ export function createSimulation(scenario: Scenario, options: SimOptions = {}): 
         pgbTick(w);
         return;
       case K.PGB_WAIT_TIMEOUT:
-        pgbWaitTimeout(w, target, arg);
+        pgbWaitTimeout(w);
         return;
       case K.PGB_SERVER_CONNECTED:
         pgbServerConnected(w, target, arg);
@@ -88,7 +88,6 @@ export function createSimulation(scenario: Scenario, options: SimOptions = {}): 
         return;
     }
   };
-  const stop = (): boolean => w.stopped;
 
   w.tr?.emit(TT.PG_UP, 1);
   if (w.pgb) w.tr?.emit(TT.PGB_UP, 1);
@@ -105,7 +104,7 @@ export function createSimulation(scenario: Scenario, options: SimOptions = {}): 
   return {
     runUntil(tUs: number): void {
       if (w.stopped) return;
-      w.q.runUntil(Math.min(tUs, w.eff.durationUs), dispatch, stop);
+      w.q.runUntil(Math.min(tUs, w.eff.durationUs), dispatch);
       if (w.q.size === 0) w.stopped = true;
     },
     get done() {

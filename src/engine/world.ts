@@ -13,7 +13,7 @@ import type { TraceWriter } from './trace';
 export const K = {
   /** A request's next step is due. target: request slot, arg: request generation. */
   RESUME: 1,
-  /** A QueuePool checkout reached pool_timeout. target: request slot, arg: generation. */
+  /** A pool's pool_timeout timer (for its oldest waiter). target: pool index. */
   POOL_TIMEOUT: 2,
   /** The next PostgreSQL query completion (processor sharing). arg: schedule generation. */
   PS_DONE: 3,
@@ -29,7 +29,7 @@ export const K = {
   MASTER_TICK: 8,
   /** PgBouncer's janitor: idle servers, min_pool_size, reserve pool. */
   PGB_TICK: 9,
-  /** A client waited query_wait_timeout. target: client slot, arg: client generation. */
+  /** PgBouncer's query_wait_timeout timer (for its oldest waiting client). */
   PGB_WAIT_TIMEOUT: 10,
   /** A PgBouncer server connection finished its login. target: server slot, arg: generation. */
   PGB_SERVER_CONNECTED: 11,
@@ -142,9 +142,12 @@ export class Pool {
   checkedOut = 0;
   /** pool._invalidate(): records older than this are replaced at checkout. */
   invalidateTime = -1;
+  /** When the pool_timeout timer fires next (-1: not armed). */
+  timerAt = -1;
   constructor(
     readonly proc: Proc,
     readonly nullPool: boolean,
+    readonly index: number,
   ) {}
 }
 
@@ -246,6 +249,7 @@ export interface Effective {
   idleDropUs: number;
   syncWorkers: boolean;
   timeoutUs: number;
+  pgCores: number;
 }
 
 export function effective(s: Scenario): Effective {
@@ -275,6 +279,7 @@ export function effective(s: Scenario): Effective {
     idleDropUs: idle.length ? Math.round(Math.min(...idle) * 1e6) : -1,
     syncWorkers: s.app.threads === 1,
     timeoutUs: Math.round(s.app.timeout_s * 1e6),
+    pgCores: s.postgres.cores,
   };
 }
 
@@ -308,6 +313,7 @@ export interface PgbState {
   serverSlots: PgbServer[];
   freeServers: PgbServer[];
   loginFailing: number;
+  waitTimerAt: number;
 }
 
 export class World {
@@ -316,9 +322,16 @@ export class World {
   readonly eff: Effective;
   readonly m: Metrics;
   tr: TraceWriter | null = null;
-  stopped = false;
+  /** The run is over (END, or a closed load's last request). */
+  get stopped(): boolean {
+    return this.q.halted;
+  }
+  set stopped(v: boolean) {
+    this.q.halted = v;
+  }
   readonly servers: Server[] = [];
   readonly procs: Proc[] = [];
+  readonly pools: Pool[] = [];
   readonly reqs: Request[] = [];
   readonly freeReqs: Request[] = [];
   readonly freeSocks: Sock[] = [];
@@ -364,6 +377,7 @@ export class World {
           serverSlots: [],
           freeServers: [],
           loginFailing: -1,
+          waitTimerAt: -1,
         }
       : null;
   }
