@@ -46,11 +46,20 @@ function loadInput(source: string, io: CliIo): unknown {
   }
 }
 
-function loadScenario(source: string, io: CliIo, seed: number | undefined): { scenario: Scenario; notes: string[] } {
+function loadScenario(
+  source: string,
+  io: CliIo,
+  seed: number | undefined,
+): { scenario: Scenario; notes: string[] } {
   const input = loadInput(source, io);
-  const withSeed = seed === undefined || typeof input !== 'object' || input === null ? input : { ...input, seed };
+  const withSeed =
+    seed === undefined || typeof input !== 'object' || input === null ? input : { ...input, seed };
   const parsed = parseScenario(withSeed);
-  if (!parsed.ok) throw new CliError(`poollab: invalid scenario ${source}:\n${parsed.errors.map((e) => `  ${e.message}`).join('\n')}`, 2);
+  if (!parsed.ok)
+    throw new CliError(
+      `poollab: invalid scenario ${source}:\n${parsed.errors.map((e) => `  ${e.message}`).join('\n')}`,
+      2,
+    );
   return parsed;
 }
 
@@ -60,7 +69,8 @@ function parseArgs(args: string[]): { positional: string[]; flags: Map<string, s
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '-' || !a.startsWith('-')) positional.push(a);
-    else if (a === '--trace-hash-only' || a === '--help' || a === '-h') flags.set(a.replace(/^-+/, ''), true);
+    else if (a === '--trace-hash-only' || a === '--help' || a === '-h')
+      flags.set(a.replace(/^-+/, ''), true);
     else if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
@@ -84,25 +94,33 @@ export function main(argv: string[], io: CliIo): number {
       return command ? 0 : 1;
     }
     if (command === 'presets') {
-      for (const p of PRESETS) io.stdout(`${p.id.padEnd(48)} ${p.title}\n${''.padEnd(48)} ${p.description}\n`);
+      for (const p of PRESETS)
+        io.stdout(`${p.id.padEnd(48)} ${p.title}\n${''.padEnd(48)} ${p.description}\n`);
       return 0;
     }
     const source = positional[0];
-    if (!source) throw new CliError(`poollab: ${command} needs a scenario file, a preset id or -\n${USAGE}`, 1);
+    if (!source)
+      throw new CliError(
+        `poollab: ${command} needs a scenario file, a preset id or -\n${USAGE}`,
+        1,
+      );
     let seed: number | undefined;
     const seedFlag = flags.get('seed');
     if (seedFlag !== undefined) {
       seed = Number(seedFlag);
-      if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) throw new CliError(`poollab: --seed ${String(seedFlag)} is out of range 0..4294967295`, 2);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295)
+        throw new CliError(`poollab: --seed ${String(seedFlag)} is out of range 0..4294967295`, 2);
     }
     if (command === 'normalize') {
       const { scenario } = loadScenario(source, io, seed);
       io.stdout(`${JSON.stringify(scenario, null, 2)}\n`);
       return 0;
     }
-    if (command !== 'simulate') throw new CliError(`poollab: unknown command ${command}\n${USAGE}`, 1);
+    if (command !== 'simulate')
+      throw new CliError(`poollab: unknown command ${command}\n${USAGE}`, 1);
     const format = flags.get('format') ?? 'text';
-    if (format !== 'json' && format !== 'markdown' && format !== 'text') throw new CliError(`poollab: --format must be json, markdown or text`, 1);
+    if (format !== 'json' && format !== 'markdown' && format !== 'text')
+      throw new CliError(`poollab: --format must be json, markdown or text`, 1);
     const { scenario } = loadScenario(source, io, seed);
     const { report } = simulate(scenario);
     if (flags.has('trace-hash-only')) io.stdout(`${report.sim.trace_hash}\n`);
@@ -130,7 +148,10 @@ function isMain(): boolean {
   const entry = process.argv[1];
   if (!entry) return false;
   try {
-    return import.meta.url === pathToFileURL(entry).href || (process.env.POOLLAB_CLI === '1' && entry.endsWith('poollab.mjs'));
+    return (
+      import.meta.url === pathToFileURL(entry).href ||
+      (process.env.POOLLAB_CLI === '1' && entry.endsWith('poollab.mjs'))
+    );
   } catch {
     return false;
   }

@@ -30,7 +30,11 @@ export function connectionBudget(s: Scenario): ConnectionBudget {
   const eff = effectivePool(s);
   const processes = s.app.servers * s.app.workers;
   const poolLimit =
-    s.pool.class === 'NullPool' || eff.max_overflow < 0 || (eff.pool_size === 0 && eff.max_overflow < 0) ? null : eff.pool_size + eff.max_overflow;
+    s.pool.class === 'NullPool' ||
+    eff.max_overflow < 0 ||
+    (eff.pool_size === 0 && eff.max_overflow < 0)
+      ? null
+      : eff.pool_size + eff.max_overflow;
   const perWorker = poolLimit === null ? s.app.threads : Math.min(s.app.threads, poolLimit);
   const masterConnections = s.app.preload_app && s.app.master_connects ? s.app.servers : 0;
   const otherConnections = s.other_clients.reduce((a, c) => a + c.connections, 0);
@@ -41,7 +45,8 @@ export function connectionBudget(s: Scenario): ConnectionBudget {
   let postgresConnections: number;
   if (s.pgbouncer) {
     const p = s.pgbouncer;
-    let servers = p.default_pool_size === 0 ? appConnections : p.default_pool_size + p.reserve_pool_size;
+    let servers =
+      p.default_pool_size === 0 ? appConnections : p.default_pool_size + p.reserve_pool_size;
     if (p.max_db_connections > 0) servers = Math.min(servers, p.max_db_connections);
     servers = Math.min(servers, appConnections);
     pgbouncer = { clients: appConnections, maxClientConn: p.max_client_conn, servers };

@@ -23,7 +23,9 @@ export function runInWorker(
   api: Remote<WorkerApi> | WorkerApi = engineWorker().api,
 ): { promise: Promise<SimResult | null>; cancel: () => void } {
   const runId = Promise.resolve(api.newRun());
-  const promise = runId.then((id) => api.run(id, scenario, options, onProgress ? proxy(onProgress) : undefined));
+  const promise = runId.then((id) =>
+    api.run(id, scenario, options, onProgress ? proxy(onProgress) : undefined),
+  );
   return {
     promise,
     cancel: () => void runId.then((id) => api.cancel(id)),

@@ -79,7 +79,7 @@ export class EventQueue {
       this.removeTop();
       this.now = t;
       this.events++;
-      const lo = t % 4294967296 | 0;
+      const lo = (t % 4294967296) | 0;
       const hi = (t / 4294967296) | 0;
       let a = this.hashA ^ lo;
       a = Math.imul(a, HASH_A) ^ (kind + (target << 8));
@@ -96,7 +96,10 @@ export class EventQueue {
   }
 
   hashHex(): string {
-    return (this.hashA >>> 0).toString(16).padStart(8, '0') + (this.hashB >>> 0).toString(16).padStart(8, '0');
+    return (
+      (this.hashA >>> 0).toString(16).padStart(8, '0') +
+      (this.hashB >>> 0).toString(16).padStart(8, '0')
+    );
   }
 
   private removeTop(): void {

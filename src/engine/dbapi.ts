@@ -11,7 +11,11 @@ import { PH, TT } from './trace';
 import { S, type Request, type Sock, type World } from './world';
 
 /** Open a new connection for req's process; resumes at S.CONNECTED (see finishConnect). */
-export function connect(w: World, req: Request, onConnected: (w: World, req: Request) => void): void {
+export function connect(
+  w: World,
+  req: Request,
+  onConnected: (w: World, req: Request) => void,
+): void {
   w.tr?.emit(TT.REQ_PHASE, req.id, PH.connect);
   req.dialFail = -1;
   let delay: number;
@@ -54,7 +58,11 @@ export function finishConnect(w: World, req: Request): Sock | null {
     if (!be.alive || !authenticate(w, be)) {
       // Refused for the reserved slots after authentication, or the server went away meanwhile.
       const refused = be.alive === false && lastRefusal().kind === E.too_many_clients && w.pg.up;
-      req.failKind = refused ? E.too_many_clients : w.pg.up ? E.connection_closed : E.connect_refused;
+      req.failKind = refused
+        ? E.too_many_clients
+        : w.pg.up
+          ? E.connection_closed
+          : E.connect_refused;
       req.failVariant = refused ? lastRefusal().variant : 0;
       return null;
     }
@@ -115,9 +123,21 @@ export function queryExecuted(w: World, req: Request): void {
 }
 
 /** A round trip on the socket (pre-ping, rollback); resumes at `step`, or calls `then` at once when rtt is 0. */
-export function roundTrip(w: World, req: Request, sock: Sock, step: number, then: (w: World, req: Request) => void): void {
+export function roundTrip(
+  w: World,
+  req: Request,
+  sock: Sock,
+  step: number,
+  then: (w: World, req: Request) => void,
+): void {
   w.tr?.emit(TT.REQ_PHASE, req.id, step === S.PINGED ? PH.ping : PH.returning);
-  if (w.eff.rttUs === 0 && step === S.RETURNED && sock.alive && sock.lastUser === req.proc && sock.lastActive === w.now) {
+  if (
+    w.eff.rttUs === 0 &&
+    step === S.RETURNED &&
+    sock.alive &&
+    sock.lastUser === req.proc &&
+    sock.lastActive === w.now
+  ) {
     // A zero-length rollback right after this process's own query: nothing to detect.
     req.useCode = OK;
     then(w, req);

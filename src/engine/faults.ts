@@ -18,7 +18,8 @@ export function scheduleFaults(w: World): void {
     if (fault.kind === 'idle_timeout') return;
     const at = Math.round(fault.at_s * 1e6);
     w.q.at(at, K.FAULT, i, 0);
-    if (fault.kind !== 'terminate_backends') w.q.at(at + Math.round(fault.down_s * 1e6), K.FAULT, i, 1);
+    if (fault.kind !== 'terminate_backends')
+      w.q.at(at + Math.round(fault.down_s * 1e6), K.FAULT, i, 1);
   });
 }
 

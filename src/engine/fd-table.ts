@@ -140,7 +140,8 @@ export function beginUse(w: World, s: Sock, proc: Proc, req: Request): number {
   if (s.activeUses > 0 && s.activeProc !== proc) {
     req.corrupt = E.protocol_error;
     if (s.activeReq) s.activeReq.corrupt = E.protocol_error;
-    if (s.overlaps === 0) s.fatalAfter = DESYNC_FATAL_MIN + w.rng.below(DESYNC_FATAL_MAX - DESYNC_FATAL_MIN + 1);
+    if (s.overlaps === 0)
+      s.fatalAfter = DESYNC_FATAL_MIN + w.rng.below(DESYNC_FATAL_MAX - DESYNC_FATAL_MIN + 1);
     if (++s.overlaps >= s.fatalAfter) s.dying = true;
   }
   s.activeUses++;

@@ -82,7 +82,8 @@ export class Fifo<T> {
 
   toArray(): T[] {
     const out: T[] = [];
-    for (let k = 0; k < this.length; k++) out.push(this.items[(this.head + k) % this.items.length] as T);
+    for (let k = 0; k < this.length; k++)
+      out.push(this.items[(this.head + k) % this.items.length] as T);
     return out;
   }
 

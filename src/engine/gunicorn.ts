@@ -68,7 +68,8 @@ export function forkWorker(w: World, server: Server): void {
   server.workers.push(child);
   w.m.forks++;
   inheritFds(w, master, child);
-  if (app.max_requests > 0) child.maxRequests = app.max_requests + w.rng.below(app.max_requests_jitter + 1);
+  if (app.max_requests > 0)
+    child.maxRequests = app.max_requests + w.rng.below(app.max_requests_jitter + 1);
   if (app.preload_app) {
     inheritPool(w, master, child);
     w.m.inheritedConnections += child.pool!.idle.length;

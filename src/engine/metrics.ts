@@ -25,7 +25,8 @@ export class Histogram {
   static bucket(v: number): number {
     if (v < LINEAR) return v;
     const e = 31 - Math.clz32(v > 0x7fffffff ? 0x7fffffff : v);
-    const idx = LINEAR + (e - 8) * SUB + (((v > 0x7fffffff ? 0x7fffffff : v) >>> (e - 7)) & (SUB - 1));
+    const idx =
+      LINEAR + (e - 8) * SUB + (((v > 0x7fffffff ? 0x7fffffff : v) >>> (e - 7)) & (SUB - 1));
     return idx < BUCKETS ? idx : BUCKETS - 1;
   }
 

@@ -156,7 +156,11 @@ export function pgbExecute(w: World, req: Request, client: PgbClient, workUs: nu
 }
 
 /** End of a transaction (transaction mode) or statement (statement mode): the server goes back. */
-export function pgbRelease(w: World, client: PgbClient | null, boundary: 'statement' | 'transaction'): void {
+export function pgbRelease(
+  w: World,
+  client: PgbClient | null,
+  boundary: 'statement' | 'transaction',
+): void {
   if (!client || !client.server) return;
   const mode = cfg(w).pool_mode;
   if (mode === 'session' || (mode === 'transaction' && boundary === 'statement')) return;
@@ -201,7 +205,10 @@ function giveServer(w: World, server: PgbServer): void {
 
 function limit(w: World, reserve: boolean): number {
   const c = cfg(w);
-  let n = c.default_pool_size === 0 ? Infinity : c.default_pool_size + (reserve ? c.reserve_pool_size : 0);
+  let n =
+    c.default_pool_size === 0
+      ? Infinity
+      : c.default_pool_size + (reserve ? c.reserve_pool_size : 0);
   if (c.max_db_connections > 0) n = Math.min(n, c.max_db_connections);
   return n;
 }
@@ -255,8 +262,11 @@ export function pgbServerConnected(w: World, slot: number, gen: number): void {
     giveServer(w, server);
     return;
   }
-  const downOrRefused = be ? lastRefusal() : { kind: w.pg.up ? E.too_many_clients : E.connect_refused, variant: 0 };
-  const kind = downOrRefused.kind === E.connect_refused || !w.pg.up ? E.connect_refused : E.too_many_clients;
+  const downOrRefused = be
+    ? lastRefusal()
+    : { kind: w.pg.up ? E.too_many_clients : E.connect_refused, variant: 0 };
+  const kind =
+    downOrRefused.kind === E.connect_refused || !w.pg.up ? E.connect_refused : E.too_many_clients;
   const variant = kind === E.connect_refused ? V.serverLogin : downOrRefused.variant;
   dropServer(w, server);
   const client = nextWaiter(w);
@@ -337,12 +347,16 @@ export function pgbTick(w: World): void {
     if (c.server_idle_timeout > 0) {
       const limitUs = c.server_idle_timeout * 1e6;
       const old: PgbServer[] = [];
-      for (const s of pgb.servers) if (!s.connecting && !s.client && w.now - s.idleSince > limitUs) old.push(s);
+      for (const s of pgb.servers)
+        if (!s.connecting && !s.client && w.now - s.idleSince > limitUs) old.push(s);
       for (const s of old) if (pgb.serverCount > c.min_pool_size) dropServer(w, s);
     }
     while (pgb.serverCount < c.min_pool_size && pgb.serverCount < limit(w, false)) openServer(w);
     const head = pgb.waiting.length > 0 ? pgb.waiting.peek() : undefined;
-    const reserve = head !== undefined && head.waiting !== null && w.now - head.waitSince >= c.reserve_pool_timeout * 1e6;
+    const reserve =
+      head !== undefined &&
+      head.waiting !== null &&
+      w.now - head.waitSince >= c.reserve_pool_timeout * 1e6;
     if (pgb.waitingCount > 0) openServersForWaiters(w, reserve);
   }
   w.q.after(JANITOR_US, K.PGB_TICK, 0, 0);

@@ -19,7 +19,14 @@
 // NullPool (null-pool.ts) is the same object with no idle queue and no limit.
 import { E, isDisconnect, OK } from './errors';
 import { closeFd } from './fd-table';
-import { connect, execute, finishConnect, importConnect, roundTrip, roundTripResult } from './dbapi';
+import {
+  connect,
+  execute,
+  finishConnect,
+  importConnect,
+  roundTrip,
+  roundTripResult,
+} from './dbapi';
 import { pgbRelease } from './pgbouncer';
 import { afterReturn, fail } from './request';
 import { nullPoolClose } from './null-pool';
@@ -131,7 +138,10 @@ export function gotConnection(w: World, req: Request): void {
 function prepare(w: World, req: Request, rec: ConnRecord): void {
   const pool = rec.pool!;
   const eff = w.eff;
-  if (rec.startTime < pool.invalidateTime || (eff.recycleUs >= 0 && w.now - rec.startTime > eff.recycleUs)) {
+  if (
+    rec.startTime < pool.invalidateTime ||
+    (eff.recycleUs >= 0 && w.now - rec.startTime > eff.recycleUs)
+  ) {
     reconnect(w, req, rec);
     return;
   }

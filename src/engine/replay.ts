@@ -17,7 +17,11 @@ export interface ProcSnapshot {
   exit: null | 'graceful' | 'killed';
   /** Socket ids in this process's FD table (fork copies them). */
   fds: number[];
-  pool: { idle: number[]; checked_out: { conn: number; request: number }[]; waiting: { request: number; deadline_us: number }[] };
+  pool: {
+    idle: number[];
+    checked_out: { conn: number; request: number }[];
+    waiting: { request: number; deadline_us: number }[];
+  };
   disposed: null | 'close_false' | 'close_true';
 }
 export interface SocketSnapshot {
@@ -105,19 +109,31 @@ interface State {
   reqs: Map<number, RequestSnapshot>;
   backends: Map<number, BackendSnapshot>;
   pgUp: boolean;
-  pgb: null | { up: boolean; clients: Map<number, { id: number; server: number }>; servers: Map<number, { id: number; backend: number; client: number }>; waiting: number[] };
+  pgb: null | {
+    up: boolean;
+    clients: Map<number, { id: number; server: number }>;
+    servers: Map<number, { id: number; backend: number; client: number }>;
+    waiting: number[];
+  };
   waits: Map<number, { proc: number; deadline: number }>;
   totals: Snapshot['totals'];
 }
 
 function toState(s: Snapshot): State {
-  const byId = <T extends { id: number }>(xs: T[], clone: (x: T) => T): Map<number, T> => new Map(xs.map((x) => [x.id, clone(x)]));
+  const byId = <T extends { id: number }>(xs: T[], clone: (x: T) => T): Map<number, T> =>
+    new Map(xs.map((x) => [x.id, clone(x)]));
   const waits = new Map<number, { proc: number; deadline: number }>();
-  for (const p of s.processes) for (const wt of p.pool.waiting) waits.set(wt.request, { proc: p.id, deadline: wt.deadline_us });
+  for (const p of s.processes)
+    for (const wt of p.pool.waiting)
+      waits.set(wt.request, { proc: p.id, deadline: wt.deadline_us });
   return {
     t: s.t_us,
     n: s.events,
-    procs: byId(s.processes, (p) => ({ ...p, fds: [...p.fds], pool: { idle: [], checked_out: [], waiting: [] } })),
+    procs: byId(s.processes, (p) => ({
+      ...p,
+      fds: [...p.fds],
+      pool: { idle: [], checked_out: [], waiting: [] },
+    })),
     socks: byId(s.sockets, (x) => ({ ...x, holders: [...x.holders] })),
     conns: byId(s.connections, (x) => ({ ...x })),
     reqs: byId(s.requests, (x) => ({ ...x })),
@@ -137,7 +153,15 @@ function toState(s: Snapshot): State {
 }
 
 function toSnapshot(st: State): Snapshot {
-  const procs = [...st.procs.values()].map((p) => ({ ...p, fds: [...p.fds], pool: { idle: [] as number[], checked_out: [] as { conn: number; request: number }[], waiting: [] as { request: number; deadline_us: number }[] } }));
+  const procs = [...st.procs.values()].map((p) => ({
+    ...p,
+    fds: [...p.fds],
+    pool: {
+      idle: [] as number[],
+      checked_out: [] as { conn: number; request: number }[],
+      waiting: [] as { request: number; deadline_us: number }[],
+    },
+  }));
   const byProc = new Map(procs.map((p) => [p.id, p]));
   for (const c of st.conns.values()) {
     const p = byProc.get(c.proc);
@@ -145,7 +169,8 @@ function toSnapshot(st: State): Snapshot {
     if (c.state === 'idle') p.pool.idle.push(c.id);
     else p.pool.checked_out.push({ conn: c.id, request: c.request });
   }
-  for (const [request, wt] of st.waits) byProc.get(wt.proc)?.pool.waiting.push({ request, deadline_us: wt.deadline });
+  for (const [request, wt] of st.waits)
+    byProc.get(wt.proc)?.pool.waiting.push({ request, deadline_us: wt.deadline });
   return {
     t_us: st.t,
     events: st.n,
@@ -215,7 +240,15 @@ function apply(st: State, tr: Trace, i: number): void {
       break;
     }
     case TT.SOCK_OPEN:
-      st.socks.set(a, { id: a, opener: b, peer: c === 0 ? 'postgres' : 'pgbouncer', peer_id: d, alive: true, cause: 'open', holders: [b] });
+      st.socks.set(a, {
+        id: a,
+        opener: b,
+        peer: c === 0 ? 'postgres' : 'pgbouncer',
+        peer_id: d,
+        alive: true,
+        cause: 'open',
+        holders: [b],
+      });
       st.procs.get(b)?.fds.push(a);
       break;
     case TT.FD_INHERIT:
@@ -241,7 +274,13 @@ function apply(st: State, tr: Trace, i: number): void {
       break;
     }
     case TT.CONN_NEW:
-      st.conns.set(a, { id: a, proc: b, socket: c, state: d === 1 ? 'checked_out' : 'idle', request: -1 });
+      st.conns.set(a, {
+        id: a,
+        proc: b,
+        socket: c,
+        state: d === 1 ? 'checked_out' : 'idle',
+        request: -1,
+      });
       break;
     case TT.CONN_OUT: {
       const x = st.conns.get(a);
@@ -405,7 +444,15 @@ export function traceEvents(trace: Trace, start: number, count: number): TraceEv
   const out: TraceEvent[] = [];
   const end = Math.min(trace.length, start + count);
   for (let i = Math.max(0, start); i < end; i++) {
-    out.push({ index: i, t_us: trace.t[i]!, type: TT_NAMES[trace.type[i]!] ?? '?', a: trace.a[i]!, b: trace.b[i]!, c: trace.c[i]!, d: trace.d[i]! });
+    out.push({
+      index: i,
+      t_us: trace.t[i]!,
+      type: TT_NAMES[trace.type[i]!] ?? '?',
+      a: trace.a[i]!,
+      b: trace.b[i]!,
+      c: trace.c[i]!,
+      d: trace.d[i]!,
+    });
   }
   return out;
 }

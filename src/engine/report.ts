@@ -52,7 +52,12 @@ export interface Report {
     checked_out_peak: number;
   };
   postgres: { connections_peak: number; connections_opened: number; refused: number };
-  pgbouncer: null | { clients_peak: number; servers_peak: number; waiting_peak: number; wait_ms: WaitSummary };
+  pgbouncer: null | {
+    clients_peak: number;
+    servers_peak: number;
+    waiting_peak: number;
+    wait_ms: WaitSummary;
+  };
   fork: {
     inherited_connections: number;
     shared_socket_uses: number;
@@ -62,7 +67,12 @@ export interface Report {
   };
   sim: { events: number; virtual_s: number; trace_hash: string; seed: number };
   /** The pool settings SQLAlchemy actually got (after Flask-SQLAlchemy's int()). */
-  effective_pool: { pool_size: number; max_overflow: number; pool_timeout: number; pool_recycle: number };
+  effective_pool: {
+    pool_size: number;
+    max_overflow: number;
+    pool_timeout: number;
+    pool_recycle: number;
+  };
   notes: string[];
   /** The first error text of each kind that happened. */
   error_samples: Partial<Record<ErrorKind, string>>;
@@ -82,7 +92,10 @@ export function buildReport(w: World): Report {
   const m = w.m;
   const endUs = w.now;
   const virtual_s = endUs / 1e6;
-  const errors = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, m.errors[i]!])) as Record<ErrorKind, number>;
+  const errors = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, m.errors[i]!])) as Record<
+    ErrorKind,
+    number
+  >;
   const samples: Partial<Record<ErrorKind, string>> = {};
   ERROR_KINDS.forEach((k, i) => {
     const text = m.errorSamples[i];
@@ -109,7 +122,11 @@ export function buildReport(w: World): Report {
       connects: m.connects,
       checked_out_peak: m.checkedOut.peak,
     },
-    postgres: { connections_peak: m.pgConnections.peak, connections_opened: w.pg.opened, refused: w.pg.refused },
+    postgres: {
+      connections_peak: m.pgConnections.peak,
+      connections_opened: w.pg.opened,
+      refused: w.pg.refused,
+    },
     pgbouncer: w.pgb
       ? {
           clients_peak: m.pgbClients.peak,
@@ -126,7 +143,12 @@ export function buildReport(w: World): Report {
       worker_kills: m.workerKills,
     },
     sim: { events: w.q.events, virtual_s, trace_hash: w.q.hashHex(), seed: w.sc.seed },
-    effective_pool: { pool_size: eff.pool_size, max_overflow: eff.max_overflow, pool_timeout: eff.pool_timeout, pool_recycle: eff.pool_recycle },
+    effective_pool: {
+      pool_size: eff.pool_size,
+      max_overflow: eff.max_overflow,
+      pool_timeout: eff.pool_timeout,
+      pool_recycle: eff.pool_recycle,
+    },
     notes: scenarioNotes(w.sc),
     error_samples: samples,
     little: {
@@ -156,7 +178,10 @@ function buildSeries(w: World, endUs: number): Series {
     t_s: Array.from({ length: last + 1 }, (_, b) => (b * m.bucketUs) / 1e6),
     ok: arr(m.okByBucket),
     failed,
-    errors: Object.fromEntries(ERROR_KINDS.map((k, i) => [k, arr(m.errorsByBucket[i]!)])) as Record<ErrorKind, number[]>,
+    errors: Object.fromEntries(ERROR_KINDS.map((k, i) => [k, arr(m.errorsByBucket[i]!)])) as Record<
+      ErrorKind,
+      number[]
+    >,
     latency_mean_ms: latency,
     checked_out: m.checkedOut.series(last),
     pool_waiting: m.poolWaiting.series(last),

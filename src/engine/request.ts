@@ -15,7 +15,16 @@ import { pythonDone, releasePython, releaseThread, runPython } from './gunicorn'
 import { requestDone } from './load';
 import { cancelQuery } from './postgres';
 import { pgbRelease } from './pgbouncer';
-import { checkin, checkout, connected, gotConnection, pinged, poolTimeout, releaseAfterError, returned } from './queue-pool';
+import {
+  checkin,
+  checkout,
+  connected,
+  gotConnection,
+  pinged,
+  poolTimeout,
+  releaseAfterError,
+  returned,
+} from './queue-pool';
 import { PH, TT } from './trace';
 import { Request, S, type Proc, type Server, type World } from './world';
 
@@ -180,7 +189,8 @@ export function killRequest(w: World, req: Request): void {
 
 function finish(w: World, req: Request, kind: number, variant: number): void {
   const proc = req.proc;
-  if (kind >= 0 && w.m.errorSamples[kind] === null) w.m.errorSamples[kind] = sampleText(w, proc, kind, variant);
+  if (kind >= 0 && w.m.errorSamples[kind] === null)
+    w.m.errorSamples[kind] = sampleText(w, proc, kind, variant);
   w.m.finish(w.now, req.t0, kind);
   w.tr?.emit(TT.REQ_END, req.id, kind);
   req.step = S.DONE;

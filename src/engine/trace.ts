@@ -39,7 +39,18 @@ export const TT_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(TT).map(([name, code]) => [code, name.toLowerCase()]),
 );
 
-export const SOCK_CAUSES = ['open', 'closed', 'terminated', 'restart', 'pgbouncer_restart', 'desync', 'tls', 'idle_drop', 'query_wait_timeout', 'exit'] as const;
+export const SOCK_CAUSES = [
+  'open',
+  'closed',
+  'terminated',
+  'restart',
+  'pgbouncer_restart',
+  'desync',
+  'tls',
+  'idle_drop',
+  'query_wait_timeout',
+  'exit',
+] as const;
 export const CAUSE = {
   closed: 1,
   terminated: 2,
@@ -52,8 +63,28 @@ export const CAUSE = {
   exit: 9,
 } as const;
 
-export const PHASES = ['queued', 'app', 'checkout', 'pool_wait', 'connect', 'ping', 'query', 'pgbouncer_wait', 'return'] as const;
-export const PH = { queued: 0, app: 1, checkout: 2, poolWait: 3, connect: 4, ping: 5, query: 6, pgbWait: 7, returning: 8 } as const;
+export const PHASES = [
+  'queued',
+  'app',
+  'checkout',
+  'pool_wait',
+  'connect',
+  'ping',
+  'query',
+  'pgbouncer_wait',
+  'return',
+] as const;
+export const PH = {
+  queued: 0,
+  app: 1,
+  checkout: 2,
+  poolWait: 3,
+  connect: 4,
+  ping: 5,
+  query: 6,
+  pgbWait: 7,
+  returning: 8,
+} as const;
 
 /** A recorded trace: plain data (typed arrays), structured-cloneable. */
 export interface Trace {

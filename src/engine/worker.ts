@@ -39,7 +39,8 @@ export function createWorkerApi() {
         }
         t += chunkUs;
         sim.runUntil(t);
-        if (onProgress) await onProgress({ progress: sim.progress, virtualUs: sim.nowUs, events: sim.events });
+        if (onProgress)
+          await onProgress({ progress: sim.progress, virtualUs: sim.nowUs, events: sim.events });
         // Let cancel() and other messages in between chunks.
         await new Promise((resolve) => setTimeout(resolve, 0));
       }

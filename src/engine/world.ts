@@ -260,7 +260,12 @@ export function effective(s: Scenario): Effective {
     durationUs: Math.round(s.duration_s * 1e6),
     appHalfUs: us(s.app.request.app_ms) / 2,
     queryUs: us(s.app.request.query_ms),
-    dist: s.app.request.distribution === 'constant' ? 0 : s.app.request.distribution === 'exponential' ? 1 : 2,
+    dist:
+      s.app.request.distribution === 'constant'
+        ? 0
+        : s.app.request.distribution === 'exponential'
+          ? 1
+          : 2,
     queries: s.app.request.queries,
     holdRequest: s.app.request.hold === 'request',
     globalSession: s.app.session_scope === 'global',

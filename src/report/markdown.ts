@@ -31,7 +31,10 @@ function scenarioSummary(r: Report): string[] {
         ? `open load: ${s.load.phases.map((ph) => `${ph.rate_per_s}/s for ${ph.duration_s} s`).join(', then ')}`
         : `open load: ${s.load.rate_per_s} requests/s for ${s.duration_s} s`,
   ];
-  if (s.faults.length) lines.push(`faults: ${s.faults.map((f) => ('at_s' in f ? `${f.kind} at ${f.at_s} s` : `${f.kind} after ${f.after_s} s idle`)).join(', ')}`);
+  if (s.faults.length)
+    lines.push(
+      `faults: ${s.faults.map((f) => ('at_s' in f ? `${f.kind} at ${f.at_s} s` : `${f.kind} after ${f.after_s} s idle`)).join(', ')}`,
+    );
   return lines;
 }
 
@@ -49,16 +52,27 @@ function markdown(r: Report, o: FormatOptions): string {
   const q = r.requests;
   out.push(`## Pool Lab simulation${o.version ? ` (v${o.version})` : ''}`, '');
   for (const line of scenarioSummary(r)) out.push(`- ${line}`);
-  out.push('', `**${n(q.ok)} ok, ${n(q.failed)} failed** of ${n(q.started)} requests in ${n(r.sim.virtual_s)} virtual seconds (${n(r.throughput_rps)} ok/s).`, '');
+  out.push(
+    '',
+    `**${n(q.ok)} ok, ${n(q.failed)} failed** of ${n(q.started)} requests in ${n(r.sim.virtual_s)} virtual seconds (${n(r.throughput_rps)} ok/s).`,
+    '',
+  );
   const errors = errorRows(r);
   if (errors.length) {
     out.push('| error | count | what the app logs |', '|---|---:|---|');
-    for (const [k, c] of errors) out.push(`| \`${k}\` | ${n(c)} | ${mdCell(r.error_samples[k] ?? '')} |`);
+    for (const [k, c] of errors)
+      out.push(`| \`${k}\` | ${n(c)} | ${mdCell(r.error_samples[k] ?? '')} |`);
     out.push('');
   }
   const l = r.latency_ms;
-  out.push('| latency (ok requests) | mean | p50 | p90 | p95 | p99 | max |', '|---|---:|---:|---:|---:|---:|---:|');
-  out.push(`| ms | ${n(l.mean)} | ${n(l.p50)} | ${n(l.p90)} | ${n(l.p95)} | ${n(l.p99)} | ${n(l.max)} |`, '');
+  out.push(
+    '| latency (ok requests) | mean | p50 | p90 | p95 | p99 | max |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  out.push(
+    `| ms | ${n(l.mean)} | ${n(l.p50)} | ${n(l.p90)} | ${n(l.p95)} | ${n(l.p99)} | ${n(l.max)} |`,
+    '',
+  );
   const w = r.pool.wait_ms;
   out.push('| figure | value |', '|---|---:|');
   out.push(`| pool checkouts | ${n(r.pool.checkouts)} |`);
@@ -67,10 +81,16 @@ function markdown(r: Report, o: FormatOptions): string {
   out.push(`| new connections | ${n(r.pool.connects)} |`);
   out.push(`| checked out at peak (all processes) | ${n(r.pool.checked_out_peak)} |`);
   out.push(`| PostgreSQL connections at peak | ${n(r.postgres.connections_peak)} |`);
-  out.push(`| PostgreSQL connections opened / refused | ${n(r.postgres.connections_opened)} / ${n(r.postgres.refused)} |`);
+  out.push(
+    `| PostgreSQL connections opened / refused | ${n(r.postgres.connections_opened)} / ${n(r.postgres.refused)} |`,
+  );
   if (r.pgbouncer) {
-    out.push(`| PgBouncer clients / servers at peak | ${n(r.pgbouncer.clients_peak)} / ${n(r.pgbouncer.servers_peak)} |`);
-    out.push(`| PgBouncer clients waiting at peak | ${n(r.pgbouncer.waiting_peak)} (max wait ${n(r.pgbouncer.wait_ms.max)} ms) |`);
+    out.push(
+      `| PgBouncer clients / servers at peak | ${n(r.pgbouncer.clients_peak)} / ${n(r.pgbouncer.servers_peak)} |`,
+    );
+    out.push(
+      `| PgBouncer clients waiting at peak | ${n(r.pgbouncer.waiting_peak)} (max wait ${n(r.pgbouncer.wait_ms.max)} ms) |`,
+    );
   }
   out.push(`| connections inherited at fork | ${n(r.fork.inherited_connections)} |`);
   out.push(`| uses of a socket opened by another process | ${n(r.fork.shared_socket_uses)} |`, '');
@@ -85,7 +105,10 @@ function markdown(r: Report, o: FormatOptions): string {
 }
 
 function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/[\n\t]+/g, ' ').replace(/</g, '&lt;');
+  return s
+    .replace(/\|/g, '\\|')
+    .replace(/[\n\t]+/g, ' ')
+    .replace(/</g, '&lt;');
 }
 
 function text(r: Report, o: FormatOptions): string {
@@ -95,17 +118,34 @@ function text(r: Report, o: FormatOptions): string {
   out.push(`Pool Lab simulation${o.version ? ` v${o.version}` : ''}`);
   for (const line of scenarioSummary(r)) out.push(`  ${line}`);
   out.push('');
-  out.push(`requests   ${n(q.started)} started, ${n(q.ok)} ok, ${n(q.failed)} failed${q.in_flight ? `, ${n(q.in_flight)} in flight at the end` : ''}`);
-  for (const [k, c] of errorRows(r)) out.push(`  ${k.padEnd(20)} ${String(n(c)).padStart(8)}  ${(r.error_samples[k] ?? '').split('\n')[0]}`);
-  out.push(`latency    mean ${n(l.mean)} ms, p50 ${n(l.p50)}, p90 ${n(l.p90)}, p95 ${n(l.p95)}, p99 ${n(l.p99)}, max ${n(l.max)}`);
+  out.push(
+    `requests   ${n(q.started)} started, ${n(q.ok)} ok, ${n(q.failed)} failed${q.in_flight ? `, ${n(q.in_flight)} in flight at the end` : ''}`,
+  );
+  for (const [k, c] of errorRows(r))
+    out.push(
+      `  ${k.padEnd(20)} ${String(n(c)).padStart(8)}  ${(r.error_samples[k] ?? '').split('\n')[0]}`,
+    );
+  out.push(
+    `latency    mean ${n(l.mean)} ms, p50 ${n(l.p50)}, p90 ${n(l.p90)}, p95 ${n(l.p95)}, p99 ${n(l.p99)}, max ${n(l.max)}`,
+  );
   out.push(`throughput ${n(r.throughput_rps)} ok requests/s over ${n(r.sim.virtual_s)} s`);
-  out.push(`pool       ${n(r.pool.checkouts)} checkouts, ${n(r.pool.waited)} waited (mean ${n(r.pool.wait_ms.mean)} ms, max ${n(r.pool.wait_ms.max)} ms), ${n(r.pool.connects)} connects, peak ${n(r.pool.checked_out_peak)} checked out`);
-  out.push(`postgres   peak ${n(r.postgres.connections_peak)} connections, ${n(r.postgres.connections_opened)} opened, ${n(r.postgres.refused)} refused`);
+  out.push(
+    `pool       ${n(r.pool.checkouts)} checkouts, ${n(r.pool.waited)} waited (mean ${n(r.pool.wait_ms.mean)} ms, max ${n(r.pool.wait_ms.max)} ms), ${n(r.pool.connects)} connects, peak ${n(r.pool.checked_out_peak)} checked out`,
+  );
+  out.push(
+    `postgres   peak ${n(r.postgres.connections_peak)} connections, ${n(r.postgres.connections_opened)} opened, ${n(r.postgres.refused)} refused`,
+  );
   if (r.pgbouncer)
-    out.push(`pgbouncer  peak ${n(r.pgbouncer.clients_peak)} clients, ${n(r.pgbouncer.servers_peak)} servers, ${n(r.pgbouncer.waiting_peak)} waiting (max wait ${n(r.pgbouncer.wait_ms.max)} ms)`);
-  out.push(`fork       ${n(r.fork.inherited_connections)} connections inherited, ${n(r.fork.shared_socket_uses)} shared-socket uses, ${n(r.fork.forks)} forks`);
+    out.push(
+      `pgbouncer  peak ${n(r.pgbouncer.clients_peak)} clients, ${n(r.pgbouncer.servers_peak)} servers, ${n(r.pgbouncer.waiting_peak)} waiting (max wait ${n(r.pgbouncer.wait_ms.max)} ms)`,
+    );
+  out.push(
+    `fork       ${n(r.fork.inherited_connections)} connections inherited, ${n(r.fork.shared_socket_uses)} shared-socket uses, ${n(r.fork.forks)} forks`,
+  );
   for (const note of r.notes) out.push(`note       ${note}`);
-  out.push(`sim        seed ${r.sim.seed}, ${n(r.sim.events)} events, trace hash ${r.sim.trace_hash}`);
+  out.push(
+    `sim        seed ${r.sim.seed}, ${n(r.sim.events)} events, trace hash ${r.sim.trace_hash}`,
+  );
   if (o.shareUrl) out.push(`link       ${o.shareUrl}`);
   return `${out.join('\n')}\n`;
 }

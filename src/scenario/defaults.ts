@@ -75,4 +75,8 @@ export const DEFAULT_SCENARIO: Scenario = {
   load: { kind: 'closed', concurrency: d('load.concurrency'), requests: d('load.requests') },
 };
 
-export const OPEN_LOAD_DEFAULTS = { kind: 'open' as const, rate_per_s: d<number>('load.rate_per_s'), phases: [] };
+export const OPEN_LOAD_DEFAULTS = {
+  kind: 'open' as const,
+  rate_per_s: d<number>('load.rate_per_s'),
+  phases: [],
+};

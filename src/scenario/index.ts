@@ -23,6 +23,13 @@ export type {
 } from './types';
 export { DEFAULT_SCENARIO, PGBOUNCER_DEFAULTS, OPEN_LOAD_DEFAULTS } from './defaults';
 export { FIELDS, RANGES, FIELD_BY_PATH, LIMITS, type FieldMeta, type FieldType } from './fields';
-export { parseScenario, effectivePool, expectedRequests, scenarioNotes, type ParseResult, type EffectivePool } from './parse';
+export {
+  parseScenario,
+  effectivePool,
+  expectedRequests,
+  scenarioNotes,
+  type ParseResult,
+  type EffectivePool,
+} from './parse';
 export { PRESETS, presetById, type Preset } from './presets/index';
 export { encodeScenarioToParams, decodeScenarioFromParams, type DecodeNotice } from './url';

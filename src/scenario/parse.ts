@@ -62,7 +62,11 @@ function section(prefix: string, extra: Record<string, GenericSchema> = {}): Gen
 
 const timedFault = (kind: string, withDown: boolean): GenericSchema =>
   withDown
-    ? strictObject({ kind: literal(kind), at_s: field('faults[].at_s'), down_s: field('faults[].down_s') })
+    ? strictObject({
+        kind: literal(kind),
+        at_s: field('faults[].at_s'),
+        down_s: field('faults[].down_s'),
+      })
     : strictObject({ kind: literal(kind), at_s: field('faults[].at_s') });
 
 const closedLoad = strictObject({
@@ -73,9 +77,7 @@ const closedLoad = strictObject({
 const openLoad = strictObject({
   kind: literal('open'),
   rate_per_s: field('load.rate_per_s'),
-  phases: optional(
-    pipe(array(section('load.phases[].')), maxLength(LIMITS.maxPhases)),
-  ),
+  phases: optional(pipe(array(section('load.phases[].')), maxLength(LIMITS.maxPhases))),
 });
 
 const scenarioSchema = strictObject({
@@ -87,7 +89,9 @@ const scenarioSchema = strictObject({
   pgbouncer: optional(nullable(section('pgbouncer.'))),
   postgres: optional(section('postgres.')),
   network: optional(section('network.')),
-  other_clients: optional(pipe(array(section('other_clients[].')), maxLength(LIMITS.maxOtherClients))),
+  other_clients: optional(
+    pipe(array(section('other_clients[].')), maxLength(LIMITS.maxOtherClients)),
+  ),
   faults: optional(
     pipe(
       array(
@@ -105,8 +109,10 @@ const scenarioSchema = strictObject({
 });
 
 function fmt(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null)
+    return String(value);
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   return 'an object';
@@ -143,7 +149,9 @@ function messageFor(issue: BaseIssue<unknown>, path: string): string {
     case 'variant':
       return `${path}: ${fmt(value)} is not one of ${row?.options ? row.options.join(' | ') : (issue.expected ?? '')}`;
     case 'strict_object':
-      return issue.expected === 'never' ? `${path}: unknown key` : `${path}: expected an object, got ${fmt(value)}`;
+      return issue.expected === 'never'
+        ? `${path}: unknown key`
+        : `${path}: expected an object, got ${fmt(value)}`;
     case 'object':
       return `${path}: expected an object, got ${fmt(value)}`;
     case 'array':
@@ -167,7 +175,8 @@ function messageFor(issue: BaseIssue<unknown>, path: string): string {
 function withLoadKind(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const load = (input as Record<string, unknown>).load;
-  if (typeof load !== 'object' || load === null || Array.isArray(load) || 'kind' in load) return input;
+  if (typeof load !== 'object' || load === null || Array.isArray(load) || 'kind' in load)
+    return input;
   return { ...input, load: { kind: 'closed', ...load } };
 }
 
@@ -179,7 +188,11 @@ export function validateShape(input: unknown): ScenarioError[] {
     const path = pathOf(issue);
     if (issue.type === 'strict_object' && issue.expected === 'never' && path === '') continue;
     if (byPath.has(path)) continue;
-    byPath.set(path, { path: path || '(scenario)', value: issue.input, message: messageFor(issue, path) });
+    byPath.set(path, {
+      path: path || '(scenario)',
+      value: issue.input,
+      message: messageFor(issue, path),
+    });
   }
   return [...byPath.values()];
 }
@@ -209,7 +222,10 @@ function normaliseFault(raw: Obj): Fault {
     case 'pgbouncer_restart':
       return { kind: 'pgbouncer_restart', at_s, down_s };
     default:
-      return { kind: 'idle_timeout', after_s: (raw.after_s as number | undefined) ?? dflt('faults[].after_s') };
+      return {
+        kind: 'idle_timeout',
+        after_s: (raw.after_s as number | undefined) ?? dflt('faults[].after_s'),
+      };
   }
 }
 
@@ -220,8 +236,12 @@ function normaliseLoad(raw: unknown): Load {
       kind: 'open',
       rate_per_s: (raw.rate_per_s as number | undefined) ?? OPEN_LOAD_DEFAULTS.rate_per_s,
       phases: phases.map((p) => ({
-        rate_per_s: (p.rate_per_s as number | undefined) ?? (FIELD_BY_PATH.get('load.phases[].rate_per_s')?.default as number),
-        duration_s: (p.duration_s as number | undefined) ?? (FIELD_BY_PATH.get('load.phases[].duration_s')?.default as number),
+        rate_per_s:
+          (p.rate_per_s as number | undefined) ??
+          (FIELD_BY_PATH.get('load.phases[].rate_per_s')?.default as number),
+        duration_s:
+          (p.duration_s as number | undefined) ??
+          (FIELD_BY_PATH.get('load.phases[].duration_s')?.default as number),
       })),
     };
   }
@@ -232,11 +252,19 @@ function normaliseLoad(raw: unknown): Load {
 export function normalise(input: unknown): Scenario {
   const raw = (withLoadKind(input) ?? {}) as Obj;
   const s: Scenario = {
-    ...merge(DEFAULT_SCENARIO, { ...raw, pgbouncer: undefined, faults: undefined, other_clients: undefined, load: undefined }),
+    ...merge(DEFAULT_SCENARIO, {
+      ...raw,
+      pgbouncer: undefined,
+      faults: undefined,
+      other_clients: undefined,
+      load: undefined,
+    }),
     pgbouncer: isObj(raw.pgbouncer) ? merge(PGBOUNCER_DEFAULTS, raw.pgbouncer) : null,
     other_clients: ((raw.other_clients as Obj[] | undefined) ?? []).map((c) => ({
       name: (c.name as string | undefined) ?? 'other',
-      connections: (c.connections as number | undefined) ?? (FIELD_BY_PATH.get('other_clients[].connections')?.default as number),
+      connections:
+        (c.connections as number | undefined) ??
+        (FIELD_BY_PATH.get('other_clients[].connections')?.default as number),
     })),
     faults: ((raw.faults as Obj[] | undefined) ?? []).map(normaliseFault),
     load: normaliseLoad(raw.load),
@@ -278,7 +306,12 @@ function crossFieldErrors(s: Scenario): ScenarioError[] {
   }
   const expected = Math.round(expectedRequests(s));
   if (expected > LIMITS.maxRequests) {
-    const path = s.load.kind === 'open' ? (s.load.phases.length ? 'load.phases' : 'load.rate_per_s') : 'load.requests';
+    const path =
+      s.load.kind === 'open'
+        ? s.load.phases.length
+          ? 'load.phases'
+          : 'load.rate_per_s'
+        : 'load.requests';
     errors.push({
       path,
       value: s.load.kind === 'open' && !s.load.phases.length ? s.load.rate_per_s : expected,
@@ -329,11 +362,15 @@ export function scenarioNotes(s: Scenario): string[] {
   for (const key of eff.truncated) {
     notes.push(
       `pool.${key}: ${s.pool[key]} becomes ${eff[key]} through Flask-SQLAlchemy (engine_from_config converts it with int())` +
-        (key === 'pool_timeout' && eff.pool_timeout === 0 ? ': a checkout at the limit fails at once' : ''),
+        (key === 'pool_timeout' && eff.pool_timeout === 0
+          ? ': a checkout at the limit fails at once'
+          : ''),
     );
   }
-  if (!s.app.preload_app && (s.app.post_fork !== 'none')) {
-    notes.push('app.post_fork: with preload_app off the hook runs before the app and its engine exist, so the dispose there has nothing to act on');
+  if (!s.app.preload_app && s.app.post_fork !== 'none') {
+    notes.push(
+      'app.post_fork: with preload_app off the hook runs before the app and its engine exist, so the dispose there has nothing to act on',
+    );
   }
   if (s.pool.class === 'NullPool' && s.pool.pool_pre_ping) {
     notes.push('pool.pool_pre_ping: NullPool connections are always new, so pre-ping never runs');
@@ -342,19 +379,25 @@ export function scenarioNotes(s: Scenario): string[] {
     notes.push('faults: pgbouncer_restart has no effect without pgbouncer');
   }
   for (const fault of s.faults) {
-    if ('at_s' in fault && fault.at_s >= s.duration_s) notes.push(`faults: ${fault.kind} at ${fault.at_s} s is after the end of the run (${s.duration_s} s)`);
+    if ('at_s' in fault && fault.at_s >= s.duration_s)
+      notes.push(
+        `faults: ${fault.kind} at ${fault.at_s} s is after the end of the run (${s.duration_s} s)`,
+      );
   }
   if (s.load.kind === 'open' && s.load.phases.length) {
     const total = s.load.phases.reduce((a, p) => a + p.duration_s, 0);
-    if (total < s.duration_s) notes.push(`load.phases: the phases last ${total} s; no arrivals after that`);
-    if (total > s.duration_s) notes.push(`load.phases: the phases last ${total} s; the run stops at duration_s = ${s.duration_s} s`);
+    if (total < s.duration_s)
+      notes.push(`load.phases: the phases last ${total} s; no arrivals after that`);
+    if (total > s.duration_s)
+      notes.push(
+        `load.phases: the phases last ${total} s; the run stops at duration_s = ${s.duration_s} s`,
+      );
   }
   return notes;
 }
 
 export type ParseResult =
-  | { ok: true; scenario: Scenario; notes: string[] }
-  | { ok: false; errors: ScenarioError[] };
+  { ok: true; scenario: Scenario; notes: string[] } | { ok: false; errors: ScenarioError[] };
 
 /** Validate a scenario file (any subset of the scenario) and fill in every default. */
 export function parseScenario(input: unknown): ParseResult {

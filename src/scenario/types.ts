@@ -126,7 +126,8 @@ export interface ScenarioInput {
   network?: Partial<NetworkConfig>;
   other_clients?: OtherClient[];
   faults?: Fault[];
-  load?: Partial<ClosedLoad> | (Partial<Omit<OpenLoad, 'phases'>> & { kind: 'open'; phases?: Phase[] });
+  load?:
+    Partial<ClosedLoad> | (Partial<Omit<OpenLoad, 'phases'>> & { kind: 'open'; phases?: Phase[] });
 }
 
 export interface ScenarioError {

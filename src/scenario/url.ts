@@ -50,20 +50,34 @@ const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const encodeFaults = (faults: Fault[]): string =>
   faults
     .map((f) =>
-      f.kind === 'idle_timeout' ? `idle_timeout@${f.after_s}` : f.kind === 'terminate_backends' ? `${f.kind}@${f.at_s}` : `${f.kind}@${f.at_s}+${f.down_s}`,
+      f.kind === 'idle_timeout'
+        ? `idle_timeout@${f.after_s}`
+        : f.kind === 'terminate_backends'
+          ? `${f.kind}@${f.at_s}`
+          : `${f.kind}@${f.at_s}+${f.down_s}`,
     )
     .join(',');
-const encodePhases = (phases: Phase[]): string => phases.map((p) => `${p.rate_per_s}x${p.duration_s}`).join(',');
-const encodeClients = (clients: OtherClient[]): string => clients.map((c) => `${c.name}:${c.connections}`).join(',');
+const encodePhases = (phases: Phase[]): string =>
+  phases.map((p) => `${p.rate_per_s}x${p.duration_s}`).join(',');
+const encodeClients = (clients: OtherClient[]): string =>
+  clients.map((c) => `${c.name}:${c.connections}`).join(',');
 
 /** The scenario as URL parameters, only where it differs from `pageDefaults`. */
-export function encodeScenarioToParams(scenario: Scenario, pageDefaults: Scenario): URLSearchParams {
+export function encodeScenarioToParams(
+  scenario: Scenario,
+  pageDefaults: Scenario,
+): URLSearchParams {
   const params = new URLSearchParams();
-  const pgbBase = scenario.pgbouncer && pageDefaults.pgbouncer ? pageDefaults.pgbouncer : PGBOUNCER_DEFAULTS;
+  const pgbBase =
+    scenario.pgbouncer && pageDefaults.pgbouncer ? pageDefaults.pgbouncer : PGBOUNCER_DEFAULTS;
   if (scenario.pgbouncer && !pageDefaults.pgbouncer) params.set('pgbouncer', 'on');
   if (!scenario.pgbouncer && pageDefaults.pgbouncer) params.set('pgbouncer', 'off');
   const sameLoadKind = scenario.load.kind === pageDefaults.load.kind;
-  const loadBase: Load = sameLoadKind ? pageDefaults.load : scenario.load.kind === 'open' ? OPEN_LOAD_DEFAULTS : DEFAULT_SCENARIO.load;
+  const loadBase: Load = sameLoadKind
+    ? pageDefaults.load
+    : scenario.load.kind === 'open'
+      ? OPEN_LOAD_DEFAULTS
+      : DEFAULT_SCENARIO.load;
   if (!sameLoadKind) params.set('load.kind', scenario.load.kind);
   for (const f of SCALARS) {
     let value: unknown;
@@ -84,9 +98,11 @@ export function encodeScenarioToParams(scenario: Scenario, pageDefaults: Scenari
   }
   if (scenario.load.kind === 'open') {
     const basePhases = loadBase.kind === 'open' ? loadBase.phases : [];
-    if (encodePhases(scenario.load.phases) !== encodePhases(basePhases)) params.set('load.phases', encodePhases(scenario.load.phases));
+    if (encodePhases(scenario.load.phases) !== encodePhases(basePhases))
+      params.set('load.phases', encodePhases(scenario.load.phases));
   }
-  if (encodeFaults(scenario.faults) !== encodeFaults(pageDefaults.faults)) params.set('faults', encodeFaults(scenario.faults));
+  if (encodeFaults(scenario.faults) !== encodeFaults(pageDefaults.faults))
+    params.set('faults', encodeFaults(scenario.faults));
   if (encodeClients(scenario.other_clients) !== encodeClients(pageDefaults.other_clients))
     params.set('other_clients', encodeClients(scenario.other_clients));
   return params;
@@ -104,15 +120,23 @@ function parseScalar(f: FieldMeta, text: string): { value: unknown } | { error: 
       return n === null ? { error: `not a number` } : { value: n };
     }
     case 'boolean':
-      return text === 'true' || text === 'false' ? { value: text === 'true' } : { error: 'expected true or false' };
+      return text === 'true' || text === 'false'
+        ? { value: text === 'true' }
+        : { error: 'expected true or false' };
     case 'enum':
-      return f.options?.includes(text) ? { value: text } : { error: `not one of ${(f.options ?? []).join(' | ')}` };
+      return f.options?.includes(text)
+        ? { value: text }
+        : { error: `not one of ${(f.options ?? []).join(' | ')}` };
     default:
       return { value: text };
   }
 }
 
-function parseList<T>(text: string, item: (part: string) => T | null, what: string): { value: T[] } | { error: string } {
+function parseList<T>(
+  text: string,
+  item: (part: string) => T | null,
+  what: string,
+): { value: T[] } | { error: string } {
   if (text === '') return { value: [] };
   const parts = text.split(',');
   if (parts.length > LIMITS.maxFaults) return { error: `more than ${LIMITS.maxFaults} items` };
@@ -159,13 +183,17 @@ function parseClient(part: string): OtherClient | null {
 /** One parameter, checked on its own: a function applying it, or why it is ignored. */
 function parseParam(key: string, text: string): ((s: Obj) => void) | string {
   if (key === 'pgbouncer') {
-    if (text === 'on') return (s) => void (s.pgbouncer = (s.pgbouncer as Obj | null) ?? clone(PGBOUNCER_DEFAULTS));
+    if (text === 'on')
+      return (s) => void (s.pgbouncer = (s.pgbouncer as Obj | null) ?? clone(PGBOUNCER_DEFAULTS));
     if (text === 'off') return (s) => void (s.pgbouncer = null);
     return 'expected on or off';
   }
   if (key === 'load.kind') {
-    if (text === 'open') return (s) => void ((s.load as Obj).kind !== 'open' && (s.load = clone(OPEN_LOAD_DEFAULTS)));
-    if (text === 'closed') return (s) => void ((s.load as Obj).kind !== 'closed' && (s.load = clone(DEFAULT_SCENARIO.load)));
+    if (text === 'open')
+      return (s) => void ((s.load as Obj).kind !== 'open' && (s.load = clone(OPEN_LOAD_DEFAULTS)));
+    if (text === 'closed')
+      return (s) =>
+        void ((s.load as Obj).kind !== 'closed' && (s.load = clone(DEFAULT_SCENARIO.load)));
     return 'not one of closed | open';
   }
   const list =
@@ -179,7 +207,9 @@ function parseParam(key: string, text: string): ((s: Obj) => void) | string {
   if (list) {
     if ('error' in list) return list.error;
     const value = list.value;
-    if (key === 'load.phases') return (s) => void ((s.load as Obj).kind === 'open' ? ((s.load as Obj).phases = value) : undefined);
+    if (key === 'load.phases')
+      return (s) =>
+        void ((s.load as Obj).kind === 'open' ? ((s.load as Obj).phases = value) : undefined);
     return (s) => void (s[key] = value);
   }
   const field = SCALARS.find((f) => f.path === key);
@@ -195,14 +225,20 @@ function parseParam(key: string, text: string): ((s: Obj) => void) | string {
 const ORDER = (key: string): number => (key === 'pgbouncer' || key === 'load.kind' ? 0 : 1);
 
 /** The page's scenario with the link's parameters applied; never throws. */
-export function decodeScenarioFromParams(params: URLSearchParams, pageDefaults: Scenario): { scenario: Scenario; notices: DecodeNotice[] } {
+export function decodeScenarioFromParams(
+  params: URLSearchParams,
+  pageDefaults: Scenario,
+): { scenario: Scenario; notices: DecodeNotice[] } {
   const notices: DecodeNotice[] = [];
   const accepted: { key: string; apply: (s: Obj) => void }[] = [];
   let count = 0;
   const seen = new Set<string>();
   for (const [key, text] of params) {
     if (++count > MAX_PARAMS) {
-      notices.push({ param: key.slice(0, 60), message: `more than ${MAX_PARAMS} parameters; the rest are ignored` });
+      notices.push({
+        param: key.slice(0, 60),
+        message: `more than ${MAX_PARAMS} parameters; the rest are ignored`,
+      });
       break;
     }
     if (seen.has(key)) {
@@ -211,7 +247,10 @@ export function decodeScenarioFromParams(params: URLSearchParams, pageDefaults: 
     }
     seen.add(key);
     if (key.length > 100 || text.length > MAX_VALUE_LENGTH) {
-      notices.push({ param: key.slice(0, 60), message: `longer than ${MAX_VALUE_LENGTH} characters` });
+      notices.push({
+        param: key.slice(0, 60),
+        message: `longer than ${MAX_VALUE_LENGTH} characters`,
+      });
       continue;
     }
     const result = parseParam(key, text);
@@ -228,7 +267,9 @@ export function decodeScenarioFromParams(params: URLSearchParams, pageDefaults: 
     let dropped = false;
     for (const err of parsed.errors) {
       const path = err.path.replace(/\[\d+\].*$/, '');
-      const i = accepted.findIndex((p) => p.key === path || path.startsWith(`${p.key}.`) || p.key.startsWith(`${path}.`));
+      const i = accepted.findIndex(
+        (p) => p.key === path || path.startsWith(`${p.key}.`) || p.key.startsWith(`${path}.`),
+      );
       if (i >= 0) {
         notices.push({ param: accepted[i]!.key, message: err.message });
         accepted.splice(i, 1);

@@ -1,21 +1,21 @@
 // Presets: named scenario files, one JSON per preset in this folder (listed here explicitly
 // so that Node, Vite and esbuild all bundle them; a unit test checks the list is complete).
 import type { ScenarioInput } from '../types';
-import failoverNoPrePing from './failover-no-pre-ping.json';
-import failoverPrePing from './failover-pre-ping.json';
-import flaskSqlalchemyTimeoutTruncation from './flask-sqlalchemy-timeout-truncation.json';
-import idleTimeoutRecycle from './idle-timeout-recycle.json';
-import maxRequestsRefork from './max-requests-refork.json';
-import memoGlobalSession from './memo-global-session.json';
-import memoNoPostFork from './memo-no-post-fork.json';
-import memoPostWorkerInitDispose from './memo-post-worker-init-dispose.json';
-import memoProduction from './memo-production.json';
-import nullpool from './nullpool.json';
-import pgbouncerTransactionDefaultMaxClientConn from './pgbouncer-transaction-default-max-client-conn.json';
-import poolTimeoutTooFewConnections from './pool-timeout-too-few-connections.json';
-import postForkDisposeCloseTrue from './post-fork-dispose-close-true.json';
-import sharedSocketSyncWorkers from './shared-socket-sync-workers.json';
-import tlsSharedSocket from './tls-shared-socket.json';
+import failoverNoPrePing from './failover-no-pre-ping.json' with { type: 'json' };
+import failoverPrePing from './failover-pre-ping.json' with { type: 'json' };
+import flaskSqlalchemyTimeoutTruncation from './flask-sqlalchemy-timeout-truncation.json' with { type: 'json' };
+import idleTimeoutRecycle from './idle-timeout-recycle.json' with { type: 'json' };
+import maxRequestsRefork from './max-requests-refork.json' with { type: 'json' };
+import memoGlobalSession from './memo-global-session.json' with { type: 'json' };
+import memoNoPostFork from './memo-no-post-fork.json' with { type: 'json' };
+import memoPostWorkerInitDispose from './memo-post-worker-init-dispose.json' with { type: 'json' };
+import memoProduction from './memo-production.json' with { type: 'json' };
+import nullpool from './nullpool.json' with { type: 'json' };
+import pgbouncerTransactionDefaultMaxClientConn from './pgbouncer-transaction-default-max-client-conn.json' with { type: 'json' };
+import poolTimeoutTooFewConnections from './pool-timeout-too-few-connections.json' with { type: 'json' };
+import postForkDisposeCloseTrue from './post-fork-dispose-close-true.json' with { type: 'json' };
+import sharedSocketSyncWorkers from './shared-socket-sync-workers.json' with { type: 'json' };
+import tlsSharedSocket from './tls-shared-socket.json' with { type: 'json' };
 import twoServersMaxConnections100 from './two-servers-max-connections-100.json';
 
 export interface Preset {

@@ -18,7 +18,10 @@ function cli(args: string[], files: Record<string, string> = {}, stdin = '') {
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-const small = JSON.stringify({ app: { workers: 2, threads: 2 }, load: { kind: 'closed', concurrency: 4, requests: 200 } });
+const small = JSON.stringify({
+  app: { workers: 2, threads: 2 },
+  load: { kind: 'closed', concurrency: 4, requests: 200 },
+});
 
 describe('poollab', () => {
   it('simulate prints a text report by default and exits 0', () => {
@@ -31,7 +34,19 @@ describe('poollab', () => {
   it('--format json prints the result object of the contract', () => {
     const r = cli(['simulate', '-', '--format', 'json'], {}, small);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['scenario', 'requests', 'latency_ms', 'throughput_rps', 'pool', 'postgres', 'pgbouncer', 'fork', 'sim']));
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining([
+        'scenario',
+        'requests',
+        'latency_ms',
+        'throughput_rps',
+        'pool',
+        'postgres',
+        'pgbouncer',
+        'fork',
+        'sim',
+      ]),
+    );
     expect(report.requests.errors).toHaveProperty('connect_refused', 0);
   });
 
@@ -39,8 +54,12 @@ describe('poollab', () => {
     const a = cli(['simulate', 'a.json', '--format=markdown', '--seed', '3'], { 'a.json': small });
     expect(a.stdout).toContain('## Pool Lab simulation');
     expect(a.stdout).toContain('Seed 3');
-    const h1 = cli(['simulate', 'a.json', '--trace-hash-only', '--seed', '3'], { 'a.json': small }).stdout.trim();
-    const h2 = cli(['simulate', 'a.json', '--trace-hash-only', '--seed', '4'], { 'a.json': small }).stdout.trim();
+    const h1 = cli(['simulate', 'a.json', '--trace-hash-only', '--seed', '3'], {
+      'a.json': small,
+    }).stdout.trim();
+    const h2 = cli(['simulate', 'a.json', '--trace-hash-only', '--seed', '4'], {
+      'a.json': small,
+    }).stdout.trim();
     expect(h1).toMatch(/^[0-9a-f]{16}$/);
     expect(h1).not.toBe(h2);
   });
@@ -56,7 +75,9 @@ describe('poollab', () => {
   });
 
   it('exits 2 on an invalid scenario, naming every error on stderr', () => {
-    const r = cli(['simulate', 'bad.json'], { 'bad.json': '{"pool":{"pool_size":-3},"app":{"threads":0}}' });
+    const r = cli(['simulate', 'bad.json'], {
+      'bad.json': '{"pool":{"pool_size":-3},"app":{"threads":0}}',
+    });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('pool.pool_size: -3 is out of range 0..1000');

@@ -3,9 +3,19 @@ import fc from 'fast-check';
 
 const hook = fc.constantFrom('none', 'dispose_close_false', 'dispose_close_true');
 const fault = fc.oneof(
-  fc.record({ kind: fc.constant('terminate_backends'), at_s: fc.double({ min: 0, max: 3, noNaN: true }) }),
-  fc.record({ kind: fc.constantFrom('postgres_restart', 'pgbouncer_restart'), at_s: fc.double({ min: 0, max: 3, noNaN: true }), down_s: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({ kind: fc.constant('idle_timeout'), after_s: fc.double({ min: 0.01, max: 2, noNaN: true }) }),
+  fc.record({
+    kind: fc.constant('terminate_backends'),
+    at_s: fc.double({ min: 0, max: 3, noNaN: true }),
+  }),
+  fc.record({
+    kind: fc.constantFrom('postgres_restart', 'pgbouncer_restart'),
+    at_s: fc.double({ min: 0, max: 3, noNaN: true }),
+    down_s: fc.double({ min: 0, max: 1, noNaN: true }),
+  }),
+  fc.record({
+    kind: fc.constant('idle_timeout'),
+    after_s: fc.double({ min: 0.01, max: 2, noNaN: true }),
+  }),
 );
 
 export const scenarioInput = fc.record({
@@ -67,16 +77,34 @@ export const scenarioInput = fc.record({
     pgbouncer_connect_ms: fc.constantFrom(0, 1),
     tls: fc.boolean(),
   }),
-  other_clients: fc.array(fc.record({ name: fc.constantFrom('cron', 'celery'), connections: fc.integer({ min: 0, max: 5 }) }), { maxLength: 2 }),
+  other_clients: fc.array(
+    fc.record({
+      name: fc.constantFrom('cron', 'celery'),
+      connections: fc.integer({ min: 0, max: 5 }),
+    }),
+    { maxLength: 2 },
+  ),
   faults: fc.array(fault, { maxLength: 2 }),
   load: fc.oneof(
-    fc.record({ kind: fc.constant('closed'), concurrency: fc.integer({ min: 1, max: 20 }), requests: fc.integer({ min: 1, max: 300 }) }),
-    fc.record({ kind: fc.constant('open'), rate_per_s: fc.double({ min: 0, max: 300, noNaN: true }) }),
+    fc.record({
+      kind: fc.constant('closed'),
+      concurrency: fc.integer({ min: 1, max: 20 }),
+      requests: fc.integer({ min: 1, max: 300 }),
+    }),
+    fc.record({
+      kind: fc.constant('open'),
+      rate_per_s: fc.double({ min: 0, max: 300, noNaN: true }),
+    }),
     fc.record({
       kind: fc.constant('open'),
       rate_per_s: fc.constant(1),
-      phases: fc.array(fc.record({ rate_per_s: fc.double({ min: 0, max: 300, noNaN: true }), duration_s: fc.double({ min: 0.1, max: 2, noNaN: true }) }), { minLength: 1, maxLength: 3 }),
+      phases: fc.array(
+        fc.record({
+          rate_per_s: fc.double({ min: 0, max: 300, noNaN: true }),
+          duration_s: fc.double({ min: 0.1, max: 2, noNaN: true }),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
     }),
   ),
 });
-

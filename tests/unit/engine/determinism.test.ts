@@ -6,7 +6,10 @@ import { PRESETS } from '../../../src/scenario/index';
 import { scenario } from './helpers';
 
 describe('determinism', () => {
-  const memo = scenario({ ...PRESETS.find((p) => p.id === 'memo-no-post-fork')!.scenario, duration_s: 5 });
+  const memo = scenario({
+    ...PRESETS.find((p) => p.id === 'memo-no-post-fork')!.scenario,
+    duration_s: 5,
+  });
 
   it('same scenario and seed give the same trace hash and report', () => {
     const a = simulate(memo).report;

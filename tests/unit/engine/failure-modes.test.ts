@@ -7,7 +7,14 @@ import { run, scenario } from './helpers';
 
 const forkCase = (app: Record<string, unknown> = {}, network: Record<string, unknown> = {}) => ({
   duration_s: 15,
-  app: { workers: 4, threads: 1, preload_app: true, master_connects: true, request: { app_ms: 1, queries: 2, query_ms: 3 }, ...app },
+  app: {
+    workers: 4,
+    threads: 1,
+    preload_app: true,
+    master_connects: true,
+    request: { app_ms: 1, queries: 2, query_ms: 3 },
+    ...app,
+  },
   pool: { pool_size: 5, max_overflow: 10 },
   network,
   load: { kind: 'closed', concurrency: 8, requests: 800 },
@@ -67,25 +74,37 @@ describe('fork and shared sockets', () => {
   });
 
   it('with TLS and pre-ping => the ping absorbs it (the TLS errors are disconnects)', () => {
-    const r = run({ ...forkCase({}, { tls: true }), pool: { pool_size: 5, max_overflow: 10, pool_pre_ping: true } });
+    const r = run({
+      ...forkCase({}, { tls: true }),
+      pool: { pool_size: 5, max_overflow: 10, pool_pre_ping: true },
+    });
     expect(r.requests.failed).toBe(0);
   });
 
   it('max_requests re-forks keep inheriting the master connection; with a hook nothing fails', () => {
     const refork = { max_requests: 50, max_requests_jitter: 10, workers: 2 };
-    const bad = run({ ...forkCase(refork), load: { kind: 'closed', concurrency: 4, requests: 600 } });
+    const bad = run({
+      ...forkCase(refork),
+      load: { kind: 'closed', concurrency: 4, requests: 600 },
+    });
     expect(bad.fork.forks).toBeGreaterThan(8);
     expect(bad.fork.inherited_connections).toBe(bad.fork.forks);
     expect(bad.requests.failed).toBeGreaterThan(0);
     for (const hook of ['dispose_close_false', 'dispose_close_true']) {
-      const ok = run({ ...forkCase({ ...refork, post_fork: hook }), load: { kind: 'closed', concurrency: 4, requests: 600 } });
+      const ok = run({
+        ...forkCase({ ...refork, post_fork: hook }),
+        load: { kind: 'closed', concurrency: 4, requests: 600 },
+      });
       expect(ok.requests.failed, hook).toBe(0);
     }
   });
 });
 
 describe('session_scope', () => {
-  const base = { app: { workers: 1, threads: 8, request: { app_ms: 2, queries: 2, query_ms: 5 } }, load: { kind: 'closed', concurrency: 8, requests: 300 } };
+  const base = {
+    app: { workers: 1, threads: 8, request: { app_ms: 2, queries: 2, query_ms: 5 } },
+    load: { kind: 'closed', concurrency: 8, requests: 300 },
+  };
   it('global: most requests fail with session_state (real: 202-279 of 300)', () => {
     const r = run({ ...base, app: { ...base.app, session_scope: 'global' } });
     expect(r.requests.errors.session_state).toBeGreaterThan(150);
@@ -98,7 +117,12 @@ describe('session_scope', () => {
 
 describe('QueuePool limit and pool_timeout', () => {
   const base = (pool: Record<string, unknown>, app: Record<string, unknown> = {}) => ({
-    app: { workers: 1, threads: 8, request: { app_ms: 0, queries: 1, query_ms: 100, distribution: 'constant' }, ...app },
+    app: {
+      workers: 1,
+      threads: 8,
+      request: { app_ms: 0, queries: 1, query_ms: 100, distribution: 'constant' },
+      ...app,
+    },
     pool: { pool_size: 2, max_overflow: 0, ...pool },
     load: { kind: 'closed', concurrency: 8, requests: 200 },
   });
@@ -112,7 +136,10 @@ describe('QueuePool limit and pool_timeout', () => {
     );
   });
   it('through create_engine the 0.2 s wait is kept: about half fail (real: 100 of 200)', () => {
-    const r = run({ ...base({ pool_timeout: 0.2 }), app: { ...base({}).app, engine_config: 'create_engine' } });
+    const r = run({
+      ...base({ pool_timeout: 0.2 }),
+      app: { ...base({}).app, engine_config: 'create_engine' },
+    });
     expect(r.requests.errors.pool_timeout).toBeGreaterThan(80);
     expect(r.requests.errors.pool_timeout).toBeLessThan(120);
     expect(r.error_samples.pool_timeout).toContain('timeout 0.20');
@@ -135,7 +162,9 @@ describe('PostgreSQL max_connections', () => {
     expect(r.requests.errors.too_many_clients).toBeGreaterThan(0);
     expect(r.postgres.refused).toBe(r.requests.errors.too_many_clients);
     expect(r.postgres.connections_peak).toBeLessThanOrEqual(12);
-    expect(r.error_samples.too_many_clients).toContain('remaining connection slots are reserved for roles with the SUPERUSER attribute');
+    expect(r.error_samples.too_many_clients).toContain(
+      'remaining connection slots are reserved for roles with the SUPERUSER attribute',
+    );
   });
   it('enough slots => none', () => {
     expect(run(base(100)).requests.failed).toBe(0);
@@ -148,7 +177,11 @@ describe('PostgreSQL max_connections', () => {
 
 describe('NullPool', () => {
   it('connects = checkouts = requests; PostgreSQL peak = concurrent requests', () => {
-    const r = run({ app: { workers: 2, threads: 4, request: { app_ms: 1 } }, pool: { class: 'NullPool' }, load: { kind: 'closed', concurrency: 8, requests: 1000 } });
+    const r = run({
+      app: { workers: 2, threads: 4, request: { app_ms: 1 } },
+      pool: { class: 'NullPool' },
+      load: { kind: 'closed', concurrency: 8, requests: 1000 },
+    });
     expect(r.pool.connects).toBe(1000);
     expect(r.pool.checkouts).toBe(1000);
     expect(r.postgres.connections_opened).toBe(1000);
@@ -183,21 +216,38 @@ describe('faults', () => {
       app: { workers: 2, threads: 8 },
       pool: { pool_size: 10, max_overflow: 10, pool_use_lifo: true },
       faults: [{ kind: 'idle_timeout', after_s: 20 }],
-      load: { kind: 'open', phases: [{ rate_per_s: 400, duration_s: 5 }, { rate_per_s: 5, duration_s: 55 }] },
+      load: {
+        kind: 'open',
+        phases: [
+          { rate_per_s: 400, duration_s: 5 },
+          { rate_per_s: 5, duration_s: 55 },
+        ],
+      },
     };
     expect(run(base).requests.errors.connection_closed).toBeGreaterThan(0);
     expect(run({ ...base, pool: { ...base.pool, pool_pre_ping: true } }).requests.failed).toBe(0);
     expect(run({ ...base, pool: { ...base.pool, pool_recycle: 10 } }).requests.failed).toBe(0);
   });
   it('postgres restart: connects refused while down, clean after', () => {
-    const r = run({ duration_s: 10, app: { workers: 2, threads: 4 }, faults: [{ kind: 'postgres_restart', at_s: 3, down_s: 2 }], load: { kind: 'open', rate_per_s: 100 } });
+    const r = run({
+      duration_s: 10,
+      app: { workers: 2, threads: 4 },
+      faults: [{ kind: 'postgres_restart', at_s: 3, down_s: 2 }],
+      load: { kind: 'open', rate_per_s: 100 },
+    });
     expect(r.requests.errors.connect_refused).toBeGreaterThan(50);
     const t = r.series.t_s;
     const after = r.series.failed.filter((_, i) => t[i]! >= 5.2).reduce((a, b) => a + b, 0);
     expect(after).toBe(0);
   });
   it('pgbouncer restart: logins refused while down', () => {
-    const r = run({ duration_s: 10, app: { workers: 2, threads: 4 }, pgbouncer: { pool_mode: 'transaction' }, faults: [{ kind: 'pgbouncer_restart', at_s: 3, down_s: 1 }], load: { kind: 'open', rate_per_s: 100 } });
+    const r = run({
+      duration_s: 10,
+      app: { workers: 2, threads: 4 },
+      pgbouncer: { pool_mode: 'transaction' },
+      faults: [{ kind: 'pgbouncer_restart', at_s: 3, down_s: 1 }],
+      load: { kind: 'open', rate_per_s: 100 },
+    });
     expect(r.requests.errors.connect_refused).toBeGreaterThan(20);
   });
 });
@@ -222,20 +272,31 @@ describe('PgBouncer', () => {
   it('query_wait_timeout disconnects clients that waited too long', () => {
     const r = run({
       duration_s: 30,
-      app: { workers: 1, threads: 12, request: { app_ms: 0, queries: 1, query_ms: 700, distribution: 'constant' } },
+      app: {
+        workers: 1,
+        threads: 12,
+        request: { app_ms: 0, queries: 1, query_ms: 700, distribution: 'constant' },
+      },
       pgbouncer: { pool_mode: 'transaction', default_pool_size: 1, query_wait_timeout: 2 },
       load: { kind: 'closed', concurrency: 12, requests: 12 },
     });
     // tests/reality: 9 of 12 fail
     expect(r.requests.errors.query_wait_timeout).toBe(9);
-    expect(r.error_samples.query_wait_timeout).toContain('server closed the connection unexpectedly');
+    expect(r.error_samples.query_wait_timeout).toContain(
+      'server closed the connection unexpectedly',
+    );
   });
 });
 
 describe('Gunicorn worker timeout', () => {
   const base = (threads: number) => ({
     duration_s: 60,
-    app: { workers: 1, threads, timeout_s: 2, request: { app_ms: 0, queries: 1, query_ms: 3000, distribution: 'constant' } },
+    app: {
+      workers: 1,
+      threads,
+      timeout_s: 2,
+      request: { app_ms: 0, queries: 1, query_ms: 3000, distribution: 'constant' },
+    },
     load: { kind: 'closed', concurrency: 1, requests: 3 },
   });
   it('a sync worker busy past timeout is killed and re-forked', () => {

@@ -35,7 +35,10 @@ export function checkInvariants(s: Scenario, trace: Trace): string[] {
   const connProc = new Map<number, number>();
   let backends = 0;
   let servers = 0;
-  const limit = s.pool.class === 'NullPool' || s.pool.max_overflow < 0 ? Infinity : Math.trunc(s.pool.pool_size) + Math.trunc(s.pool.max_overflow);
+  const limit =
+    s.pool.class === 'NullPool' || s.pool.max_overflow < 0
+      ? Infinity
+      : Math.trunc(s.pool.pool_size) + Math.trunc(s.pool.max_overflow);
   const pgb = s.pgbouncer;
   const serverLimit = pgb
     ? Math.min(
@@ -74,7 +77,8 @@ export function checkInvariants(s: Scenario, trace: Trace): string[] {
         out.delete(a);
         break;
       case TT.BE_START:
-        if (++backends > s.postgres.max_connections) note(`${backends} backends > max_connections at ${t}`);
+        if (++backends > s.postgres.max_connections)
+          note(`${backends} backends > max_connections at ${t}`);
         break;
       case TT.BE_END:
         backends--;

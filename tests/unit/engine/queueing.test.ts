@@ -26,7 +26,12 @@ describe('M/M/c: QueuePool with pool_size c, max_overflow 0 (Erlang C)', () => {
   const s = scenario({
     seed: 11,
     duration_s: 340,
-    app: { workers: 1, threads: 256, cores: 64, request: { app_ms: 0, queries: 1, query_ms: meanMs, distribution: 'exponential' } },
+    app: {
+      workers: 1,
+      threads: 256,
+      cores: 64,
+      request: { app_ms: 0, queries: 1, query_ms: meanMs, distribution: 'exponential' },
+    },
     pool: { pool_size: c, max_overflow: 0, pool_timeout: 3600 },
     postgres: { cores: 64 },
     network: { rtt_ms: 0, connect_ms: 0 },
@@ -52,7 +57,10 @@ describe('M/M/c: QueuePool with pool_size c, max_overflow 0 (Erlang C)', () => {
 
   it("obeys Little's law", () => {
     const { mean_in_system, arrival_rate_per_s, mean_time_in_system_ms } = r.little;
-    expect(mean_in_system / ((arrival_rate_per_s * mean_time_in_system_ms) / 1000)).toBeCloseTo(1, 2);
+    expect(mean_in_system / ((arrival_rate_per_s * mean_time_in_system_ms) / 1000)).toBeCloseTo(
+      1,
+      2,
+    );
   });
 });
 
@@ -64,9 +72,18 @@ describe('M/M/c/c: NullPool straight into max_connections (Erlang B)', () => {
   const r = run({
     seed: 5,
     duration_s: 250,
-    app: { workers: 1, threads: 256, cores: 64, request: { app_ms: 0, queries: 1, query_ms: meanMs } },
+    app: {
+      workers: 1,
+      threads: 256,
+      cores: 64,
+      request: { app_ms: 0, queries: 1, query_ms: meanMs },
+    },
     pool: { class: 'NullPool' },
-    postgres: { max_connections: c + reserved, superuser_reserved_connections: reserved, cores: 64 },
+    postgres: {
+      max_connections: c + reserved,
+      superuser_reserved_connections: reserved,
+      cores: 64,
+    },
     network: { rtt_ms: 0, connect_ms: 0 },
     load: { kind: 'open', rate_per_s: rate },
   });
@@ -82,15 +99,28 @@ describe('M/M/c/c: NullPool straight into max_connections (Erlang B)', () => {
 
 describe("Little's law", () => {
   it('holds exactly on a closed run that ends empty', () => {
-    const r = run({ duration_s: 600, app: { workers: 2, threads: 4 }, load: { kind: 'closed', concurrency: 12, requests: 3000 } });
+    const r = run({
+      duration_s: 600,
+      app: { workers: 2, threads: 4 },
+      load: { kind: 'closed', concurrency: 12, requests: 3000 },
+    });
     expect(r.requests.in_flight).toBe(0);
     const { mean_in_system, arrival_rate_per_s, mean_time_in_system_ms } = r.little;
     expect(mean_in_system).toBeCloseTo((arrival_rate_per_s * mean_time_in_system_ms) / 1000, 3);
   });
 
   it('holds on an open run with failures', () => {
-    const r = run({ seed: 3, duration_s: 60, app: { workers: 2, threads: 8 }, pool: { pool_size: 2, max_overflow: 0, pool_timeout: 0.5 }, load: { kind: 'open', rate_per_s: 400 } });
+    const r = run({
+      seed: 3,
+      duration_s: 60,
+      app: { workers: 2, threads: 8 },
+      pool: { pool_size: 2, max_overflow: 0, pool_timeout: 0.5 },
+      load: { kind: 'open', rate_per_s: 400 },
+    });
     const { mean_in_system, arrival_rate_per_s, mean_time_in_system_ms } = r.little;
-    expect(mean_in_system / ((arrival_rate_per_s * mean_time_in_system_ms) / 1000)).toBeCloseTo(1, 1);
+    expect(mean_in_system / ((arrival_rate_per_s * mean_time_in_system_ms) / 1000)).toBeCloseTo(
+      1,
+      1,
+    );
   });
 });

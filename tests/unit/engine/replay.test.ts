@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { simulate, stateAfterEvents, stateAt, traceEvents, CHECKPOINT_EVERY } from '../../../src/engine/index';
+import {
+  simulate,
+  stateAfterEvents,
+  stateAt,
+  traceEvents,
+  CHECKPOINT_EVERY,
+} from '../../../src/engine/index';
 import { PRESETS } from '../../../src/scenario/index';
 import { scenario } from './helpers';
 
 describe('trace and stateAt', () => {
-  const s = scenario({ ...PRESETS.find((p) => p.id === 'memo-no-post-fork')!.scenario, duration_s: 3 });
+  const s = scenario({
+    ...PRESETS.find((p) => p.id === 'memo-no-post-fork')!.scenario,
+    duration_s: 3,
+  });
   const { report, trace } = simulate(s, { trace: true });
   const t = trace!;
 
@@ -20,14 +29,27 @@ describe('trace and stateAt', () => {
   it('gives the same state going forward and backward', () => {
     const times = Array.from({ length: 25 }, (_, i) => Math.round((i * t.endUs) / 24));
     const forward = times.map((x) => stateAt(t, x));
-    const backward = [...times].reverse().map((x) => stateAt(t, x)).reverse();
+    const backward = [...times]
+      .reverse()
+      .map((x) => stateAt(t, x))
+      .reverse();
     expect(backward).toEqual(forward);
   });
 
   it('agrees with replaying every event from zero', () => {
-    for (const n of [0, 1, CHECKPOINT_EVERY - 1, CHECKPOINT_EVERY, CHECKPOINT_EVERY * 2 + 17, t.length]) {
+    for (const n of [
+      0,
+      1,
+      CHECKPOINT_EVERY - 1,
+      CHECKPOINT_EVERY,
+      CHECKPOINT_EVERY * 2 + 17,
+      t.length,
+    ]) {
       const fromCheckpoint = stateAfterEvents(t, n);
-      const fromZero = stateAfterEvents({ ...t, checkpoints: [t.checkpoints[0]!], checkpointEvery: Number.MAX_SAFE_INTEGER }, n);
+      const fromZero = stateAfterEvents(
+        { ...t, checkpoints: [t.checkpoints[0]!], checkpointEvery: Number.MAX_SAFE_INTEGER },
+        n,
+      );
       expect(fromCheckpoint).toEqual(fromZero);
     }
   });

@@ -9,7 +9,11 @@ import { simulate } from '../../../src/engine/index';
 import { createWorkerApi, type WorkerApi } from '../../../src/engine/worker';
 import { scenario } from './helpers';
 
-const s = scenario({ duration_s: 5, app: { workers: 2, threads: 4 }, load: { kind: 'open', rate_per_s: 100 } });
+const s = scenario({
+  duration_s: 5,
+  app: { workers: 2, threads: 4 },
+  load: { kind: 'open', rate_per_s: 100 },
+});
 
 function channel(): Remote<WorkerApi> {
   const { port1, port2 } = new MessageChannel();

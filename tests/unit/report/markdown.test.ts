@@ -11,14 +11,22 @@ const report = (() => {
 
 describe('formatReport', () => {
   it('markdown: summary, errors with real text, latency, pool figures, seed, hash, link', () => {
-    const md = formatReport(report, { format: 'markdown', shareUrl: 'https://example.org/queuepool/?pool.pool_timeout=0.2#timeout', version: '0.1.0' });
+    const md = formatReport(report, {
+      format: 'markdown',
+      shareUrl: 'https://example.org/queuepool/?pool.pool_timeout=0.2#timeout',
+      version: '0.1.0',
+    });
     expect(md).toContain('## Pool Lab simulation (v0.1.0)');
     expect(md).toContain('QueuePool pool_size 2 + max_overflow 0, pool_timeout 0');
-    expect(md).toMatch(/\| `pool_timeout` \| \d+ \| QueuePool limit of size 2 overflow 0 reached, connection timed out, timeout 0.00/);
+    expect(md).toMatch(
+      /\| `pool_timeout` \| \d+ \| QueuePool limit of size 2 overflow 0 reached, connection timed out, timeout 0.00/,
+    );
     expect(md).toContain('| latency (ok requests) | mean | p50 | p90 | p95 | p99 | max |');
     expect(md).toContain('pool_timeout: 0.2 becomes 0');
     expect(md).toContain(`trace hash \`${report.sim.trace_hash}\``);
-    expect(md).toContain('Reproduce: <https://example.org/queuepool/?pool.pool_timeout=0.2#timeout>');
+    expect(md).toContain(
+      'Reproduce: <https://example.org/queuepool/?pool.pool_timeout=0.2#timeout>',
+    );
   });
 
   it('text: one line per figure', () => {
@@ -29,6 +37,8 @@ describe('formatReport', () => {
   });
 
   it('is pure: same input, same output', () => {
-    expect(formatReport(report, { format: 'markdown' })).toBe(formatReport(report, { format: 'markdown' }));
+    expect(formatReport(report, { format: 'markdown' })).toBe(
+      formatReport(report, { format: 'markdown' }),
+    );
   });
 });

@@ -9,7 +9,8 @@ describe('presets', () => {
 
   it('every JSON file is listed, with its id as file name', () => {
     expect(PRESETS.map((p) => `${p.id}.json`).sort()).toEqual(files.sort());
-    for (const f of files) expect(JSON.parse(readFileSync(join(dir, f), 'utf8')).id).toBe(f.replace('.json', ''));
+    for (const f of files)
+      expect(JSON.parse(readFileSync(join(dir, f), 'utf8')).id).toBe(f.replace('.json', ''));
   });
 
   it('includes the ones the guide needs', () => {
@@ -40,7 +41,13 @@ describe('presets', () => {
   it('memo-production is the memo setup', () => {
     const r = parseScenario(presetById('memo-production')!.scenario);
     expect(r.ok && r.scenario).toMatchObject({
-      app: { workers: 4, threads: 16, preload_app: true, master_connects: true, post_fork: 'dispose_close_false' },
+      app: {
+        workers: 4,
+        threads: 16,
+        preload_app: true,
+        master_connects: true,
+        post_fork: 'dispose_close_false',
+      },
       pool: { pool_size: 10, max_overflow: 20, pool_pre_ping: true, pool_recycle: 3600 },
     });
   });

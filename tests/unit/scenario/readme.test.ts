@@ -20,8 +20,10 @@ describe('README and schema agree', () => {
   it('with the same range and default', () => {
     for (const f of FIELDS) {
       const row = rows.find((r) => r[1] === `\`${f.path}\``)!;
-      if (f.type === 'int' || f.type === 'number') expect(row[4], f.path).toBe(`${f.min}..${f.max}`);
-      if (f.type === 'enum') expect(row[4]!.replace(/\\\|/g, '|'), f.path).toBe((f.options ?? []).join(' | '));
+      if (f.type === 'int' || f.type === 'number')
+        expect(row[4], f.path).toBe(`${f.min}..${f.max}`);
+      if (f.type === 'enum')
+        expect(row[4]!.replace(/\\\|/g, '|'), f.path).toBe((f.options ?? []).join(' | '));
       expect(row[5], f.path).toBe(JSON.stringify(f.default));
     }
   });

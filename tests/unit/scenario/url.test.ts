@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, decodeScenarioFromParams, encodeScenarioToParams, parseScenario, PRESETS, type Scenario } from '../../../src/scenario/index';
+import {
+  DEFAULT_SCENARIO,
+  decodeScenarioFromParams,
+  encodeScenarioToParams,
+  parseScenario,
+  PRESETS,
+  type Scenario,
+} from '../../../src/scenario/index';
 import { scenarioInput } from '../engine/arbitraries';
 
 const page = (() => {
@@ -50,7 +57,9 @@ describe('share links', () => {
   });
 
   it('ignore unknown and invalid parameters, saying which and why', () => {
-    const params = new URLSearchParams('app.workers=4&pool.pool_size=-3&nope=1&pool.pool_pre_ping=maybe&faults=meteor@3&seed=9&app.threads=1e3');
+    const params = new URLSearchParams(
+      'app.workers=4&pool.pool_size=-3&nope=1&pool.pool_pre_ping=maybe&faults=meteor@3&seed=9&app.threads=1e3',
+    );
     const { scenario, notices } = decodeScenarioFromParams(params, DEFAULT_SCENARIO);
     expect(scenario.app.workers).toBe(4);
     expect(scenario.seed).toBe(9);
@@ -73,13 +82,35 @@ describe('share links', () => {
       { numRuns: 300 },
     );
     const many = new URLSearchParams(Array.from({ length: 150 }, (_, i) => [`x${i}`, '1']));
-    expect(decodeScenarioFromParams(many, DEFAULT_SCENARIO).notices.some((n) => n.message.includes('more than 100 parameters'))).toBe(true);
+    expect(
+      decodeScenarioFromParams(many, DEFAULT_SCENARIO).notices.some((n) =>
+        n.message.includes('more than 100 parameters'),
+      ),
+    ).toBe(true);
     const long = new URLSearchParams({ faults: 'terminate_backends@1,'.repeat(100) });
-    expect(decodeScenarioFromParams(long, DEFAULT_SCENARIO).notices[0]!.message).toContain('longer than 1000');
+    expect(decodeScenarioFromParams(long, DEFAULT_SCENARIO).notices[0]!.message).toContain(
+      'longer than 1000',
+    );
   });
 
   it('switch PgBouncer and the load kind against the page', () => {
-    const withPgb: Scenario = { ...DEFAULT_SCENARIO, pgbouncer: { ...DEFAULT_SCENARIO.pgbouncer!, ...{ pool_mode: 'transaction', max_client_conn: 100, default_pool_size: 20, min_pool_size: 0, reserve_pool_size: 0, reserve_pool_timeout: 5, max_db_connections: 0, server_idle_timeout: 600, query_wait_timeout: 120 } } };
+    const withPgb: Scenario = {
+      ...DEFAULT_SCENARIO,
+      pgbouncer: {
+        ...DEFAULT_SCENARIO.pgbouncer!,
+        ...{
+          pool_mode: 'transaction',
+          max_client_conn: 100,
+          default_pool_size: 20,
+          min_pool_size: 0,
+          reserve_pool_size: 0,
+          reserve_pool_timeout: 5,
+          max_db_connections: 0,
+          server_idle_timeout: 600,
+          query_wait_timeout: 120,
+        },
+      },
+    };
     const p = encodeScenarioToParams(withPgb, DEFAULT_SCENARIO);
     expect(p.toString()).toBe('pgbouncer=on&pgbouncer.pool_mode=transaction');
     expect(encodeScenarioToParams(DEFAULT_SCENARIO, withPgb).toString()).toBe('pgbouncer=off');
