@@ -2,12 +2,22 @@
 //   poollab simulate <file.json | preset-id | -> [--seed N] [--format json|markdown|text] [--trace-hash-only]
 //   poollab normalize <file.json | preset-id | ->
 //   poollab presets
+//   poollab import <config file>... [--full] [--base <file.json | preset-id>]
+//     (gunicorn.conf.py, command lines, SQLAlchemy engine options, pgbouncer.ini,
+//      postgresql.conf, SHOW output: src/formats/import)
 // Exit status: 0 on a run, 2 on an invalid scenario (every error on stderr), 1 otherwise.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { simulate } from '../engine/index';
+import { runImport } from '../formats/import/node';
 import { formatReport } from '../report/markdown';
-import { PRESETS, parseScenario, presetById, type Scenario } from '../scenario/index';
+import {
+  PRESETS,
+  parseScenario,
+  presetById,
+  type Scenario,
+  type ScenarioInput,
+} from '../scenario/index';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -19,7 +29,8 @@ export interface CliIo {
 const USAGE = `usage:
   poollab simulate <file.json | preset-id | -> [--seed N] [--format json|markdown|text] [--trace-hash-only]
   poollab normalize <file.json | preset-id | ->
-  poollab presets`;
+  poollab presets
+  poollab import <config file>... [--full] [--base <file.json | preset-id | ->]`;
 
 class CliError extends Error {
   constructor(
@@ -97,6 +108,16 @@ export function main(argv: string[], io: CliIo): number {
       for (const p of PRESETS)
         io.stdout(`${p.id.padEnd(48)} ${p.title}\n${''.padEnd(48)} ${p.description}\n`);
       return 0;
+    }
+    if (command === 'import') {
+      const base = flags.get('base');
+      const result = runImport(positional, {
+        full: flags.has('full'),
+        base: typeof base === 'string' ? (loadInput(base, io) as ScenarioInput) : undefined,
+      });
+      io.stdout(result.stdout);
+      io.stderr(result.stderr);
+      return result.status;
     }
     const source = positional[0];
     if (!source)

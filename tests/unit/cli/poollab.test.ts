@@ -93,3 +93,16 @@ describe('poollab', () => {
     expect(cli([]).code).toBe(1);
   });
 });
+
+describe('poollab import', () => {
+  it('hands config files to the importer and prints a scenario', () => {
+    const r = cli(['import', 'tests/unit/cli/fixtures/gunicorn.conf.py']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      app: { workers: 4, threads: 16, preload_app: true },
+    });
+    expect(r.stderr).toContain('app.workers');
+    expect(cli(['import']).code).toBe(2);
+    expect(cli(['import', 'tests/unit/cli/fixtures/missing.py']).code).toBe(1);
+  });
+});
