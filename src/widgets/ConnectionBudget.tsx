@@ -17,7 +17,7 @@ export default function ConnectionBudget(props: { scope?: string; preset?: strin
   );
 }
 
-function Budget() {
+export function Budget() {
   const scenario = useScenario((s) => s.scenario);
   const b = connectionBudget(scenario);
   const { app, pool, postgres } = scenario;

@@ -23,6 +23,7 @@ import { FieldControl } from './parts/FieldControl';
 import { firstMoment } from './parts/moments';
 import { Playback, usePlayback } from './parts/Playback';
 import { RunStatus } from './parts/RunStatus';
+import { RunTotals } from './parts/RunTotals';
 import { useSimulation } from './parts/use-simulation';
 import { WidgetFrame, type WidgetProps } from './parts/WidgetFrame';
 
@@ -98,6 +99,7 @@ function PoolCheckoutView({ controls, faults }: { controls: string[]; faults: bo
           <p className="poollab-summary" aria-live={playing ? 'off' : 'polite'}>
             {worker ? summarise(scenario, snapshot, worker.id) : ''}
           </p>
+          {run.result && <RunTotals report={run.result.report} />}
           {worker && (
             <PoolEvents
               trace={trace}
@@ -311,7 +313,7 @@ function describe(
 ): { text: string; error: boolean } | null {
   switch (type) {
     case 'conn_new':
-      return b === procId ? { text: `connect: new connection ${a}`, error: false } : null;
+      return b === procId ? { text: `connection ${a} opening (a connect)`, error: false } : null;
     case 'conn_sock':
       return myConns.has(a)
         ? { text: `connection ${a} reconnected (pre-ping or recycle)`, error: false }

@@ -4,7 +4,7 @@ import { TT, type Trace } from '../../engine/index';
 
 /**
  * The time of the first event of one of `types` (for REQ_END, a failed one),
- * a little before it so the lead-up shows; else `fallback` of the run.
+ * so that it shows; else `fallback` of the run.
  */
 export function firstMoment(trace: Trace, types: number[], fallback = 0.1): number {
   const wanted = new Set(types);
@@ -12,7 +12,7 @@ export function firstMoment(trace: Trace, types: number[], fallback = 0.1): numb
     const type = trace.type[i]!;
     if (!wanted.has(type)) continue;
     if (type === TT.REQ_END && trace.b[i]! < 0) continue;
-    return Math.max(0, trace.t[i]! - 1000);
+    return trace.t[i]!;
   }
   return Math.round(trace.endUs * fallback);
 }

@@ -1,0 +1,158 @@
+// Share links and the widgets that make them, driven as a reader would: move
+// controls with the keyboard, play, step, scrub, copy a link, open it in a new
+// page and find the same configuration and the same numbers; and links that
+// carry garbage get a polite notice, not an error.
+import type { Page } from '@playwright/test';
+import { expect, hydrateAllIslands, test } from './fixtures';
+
+const pool = (page: Page) =>
+  page.getByRole('region', { name: 'QueuePool: checkouts, overflow and waits' });
+const capacity = (page: Page) => page.getByRole('region', { name: 'Capacity planner' });
+
+test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+test('PoolCheckout: keyboard, play, step, scrub back to the same state', async ({ page }) => {
+  await page.goto('lab/');
+  await hydrateAllIslands(page);
+  const widget = pool(page);
+  const totals = widget.getByTestId('run-totals');
+  const before = await totals.textContent();
+
+  const size = widget.getByRole('slider', { name: 'pool_size' });
+  await size.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(size).toHaveValue('4');
+  await expect(totals).not.toHaveText(before ?? '');
+
+  const summary = widget.locator('.poollab-summary');
+  await widget.getByRole('button', { name: 'Step forward one event' }).click();
+  await widget.getByRole('button', { name: 'Step forward one event' }).click();
+  const time = widget.getByRole('slider', { name: /^t = / });
+  const at = await time.inputValue();
+  const seen = await summary.textContent();
+
+  await widget.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(300);
+  await widget.getByRole('button', { name: 'Pause' }).click();
+  expect(Number(await time.inputValue())).toBeGreaterThan(Number(at));
+
+  // Scrub back to the instant seen before: the same state, whichever way we came.
+  await time.fill(at);
+  await expect(summary).toHaveText(seen ?? '');
+});
+
+test('PoolCheckout: a copied link reopens the same configuration and run', async ({
+  page,
+  context,
+}) => {
+  await page.goto('lab/');
+  await hydrateAllIslands(page);
+  const widget = pool(page);
+  const threads = widget.getByRole('slider', { name: 'threads' });
+  await threads.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(threads).toHaveValue('14');
+  await widget.getByRole('button', { name: 'New seed' }).click();
+  const totals = await widget.getByTestId('run-totals').textContent();
+
+  await widget.getByRole('button', { name: 'Copy link' }).click();
+  await expect(widget.getByText('Link copied.')).toBeVisible();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toContain('app.threads=14');
+  expect(link).toContain('seed=');
+  expect(link).toMatch(/#pool$/);
+
+  const reopened = await context.newPage();
+  await reopened.goto(link);
+  await hydrateAllIslands(reopened);
+  await expect(pool(reopened).getByRole('slider', { name: 'threads' })).toHaveValue('14');
+  await expect(pool(reopened).getByTestId('run-totals')).toHaveText(totals ?? '');
+});
+
+test('CapacityPlanner: the budget, the load result and the config files follow the controls', async ({
+  page,
+}) => {
+  await page.goto('lab/');
+  await hydrateAllIslands(page);
+  const widget = capacity(page);
+  await expect(
+    widget.getByRole('status').filter({ hasText: 'Over max_connections' }),
+  ).toBeVisible();
+  const workers = widget.getByRole('slider', { name: 'workers' });
+  await workers.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(workers).toHaveValue('1');
+  await expect(
+    widget.getByText(/= 2 × 1 × min\(16 threads, 10 \+ 20\) = 32 connections at worst/),
+  ).toBeVisible();
+  await expect(widget.getByRole('status').filter({ hasText: 'Fits' })).toBeVisible();
+  await widget.getByText('The configuration, in each tool').click();
+  await expect(widget.getByLabel('gunicorn.conf.py', { exact: true })).toContainText('workers = 1');
+});
+
+test('history: a burst of changes is one entry, and back restores the previous configuration', async ({
+  page,
+}) => {
+  await page.goto('lab/');
+  await hydrateAllIslands(page);
+  const size = pool(page).getByRole('slider', { name: 'pool_size' });
+  await size.focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await expect(size).toHaveValue('7');
+  await expect(page).toHaveURL(/pool\.pool_size=7/);
+  const entries = await page.evaluate(() => history.length);
+  await page.waitForTimeout(1200);
+  await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(/pool\.pool_size=8/);
+  expect(await page.evaluate(() => history.length)).toBe(entries + 1);
+  await page.goBack();
+  await expect(page).toHaveURL(/pool\.pool_size=7/);
+  await expect(size).toHaveValue('7');
+  await page.goBack();
+  await expect(size).toHaveValue('2');
+});
+
+const HOSTILE: [string, string][] = [
+  ['pool.pool_size', '99999999999'],
+  ['pool.max_overflow', '-50'],
+  ['app.workers', 'NaN'],
+  ['app.threads', 'Infinity'],
+  ['seed', '<script>alert(1)</script>'],
+  ['<img src=x onerror=alert(1)>', '1'],
+  ['pool.pool_timeout', 'x'.repeat(5000)],
+  ['no.such.key', '1'],
+  ['faults', 'terminate_backends@abc'],
+];
+
+test('a hostile query string gets a polite notice naming each parameter, and nothing breaks', async ({
+  page,
+}) => {
+  let dialogs = 0;
+  page.on('dialog', async (d) => {
+    dialogs++;
+    await d.dismiss();
+  });
+  const query = HOSTILE.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join(
+    '&',
+  );
+  await page.goto(`lab/?${query}&pool.pool_pre_ping=true`);
+  await hydrateAllIslands(page);
+  const notice = page.locator('.poollab-notice');
+  await expect(notice).toBeVisible();
+  await expect(page.locator('.poollab-notice')).toHaveCount(1);
+  for (const [key] of HOSTILE) await expect(notice).toContainText(key.slice(0, 60));
+  // The valid parameter is still applied; the page's values stand for the rest.
+  await expect(pool(page).getByRole('checkbox', { name: 'pool_pre_ping' })).toBeChecked();
+  await expect(pool(page).getByRole('slider', { name: 'pool_size' })).toHaveValue('2');
+  await expect(pool(page).getByRole('slider', { name: 'threads' })).toHaveValue('16');
+  // Shown as text, never as markup.
+  await expect(page.locator('.poollab-notice img')).toHaveCount(0);
+  await expect(page.locator('.poollab-notice script')).toHaveCount(0);
+  expect(dialogs).toBe(0);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+});
