@@ -7,7 +7,8 @@
 // "can lead to unpredictable results" (https://www.postgresql.org/docs/current/libpq-connect.html).
 //
 // What the model does with a socket used by two processes (FACTS.md §3, §11):
-// - Without TLS, two uses that overlap in time interleave protocol messages: both fail
+// - Without TLS, two uses that overlap in time interleave protocol messages (half of the
+//   time the replies go to the wrong process, OVERLAP_MIXUP): both then fail
 //   with protocol_error ("error with status PGRES_TUPLES_OK and no message from the
 //   libpq" / "This result object does not return rows"). SQLAlchemy does not see a
 //   disconnect, so the connection stays pooled and overlaps go on until the server
@@ -34,6 +35,12 @@ import { Sock as SockClass } from './world';
 
 export const DESYNC_FATAL_MIN = 6;
 export const DESYNC_FATAL_MAX = 30;
+/**
+ * The share of overlapping uses that mix replies up. The backend runs the two queries one
+ * after the other and answers in order; both processes wait in recv() and whichever the
+ * kernel wakes first takes the first reply: the right one half of the time.
+ */
+export const OVERLAP_MIXUP = 0.5;
 
 export function newSock(w: World, opener: Proc): Sock {
   // Sockets are not reused: records in other processes' pools may still point at them.
@@ -137,7 +144,7 @@ export function beginUse(w: World, s: Sock, proc: Proc, req: Request): number {
     sockDie(w, s, CAUSE.tls);
     return E.ssl_error;
   }
-  if (s.activeUses > 0 && s.activeProc !== proc) {
+  if (s.activeUses > 0 && s.activeProc !== proc && w.rng.next() < OVERLAP_MIXUP) {
     req.corrupt = E.protocol_error;
     if (s.activeReq) s.activeReq.corrupt = E.protocol_error;
     if (s.overlaps === 0)
@@ -159,8 +166,7 @@ export function endUse(w: World, req: Request): void {
   s.activeUses--;
   s.lastActive = w.now;
   if (s.activeReq === req) s.activeReq = null;
-  if (s.activeUses === 0) {
-    s.activeProc = null;
-    if (s.dying && s.alive) sockDie(w, s, CAUSE.desync);
-  }
+  if (s.activeUses === 0) s.activeProc = null;
+  // The server ends the backend once it has read the message it cannot parse.
+  if (s.dying && s.alive) sockDie(w, s, CAUSE.desync);
 }

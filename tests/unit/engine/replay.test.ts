@@ -55,7 +55,9 @@ describe('trace and stateAt', () => {
   });
 
   it('shows what a widget draws: processes, FD tables, shared sockets, pools, backends', () => {
-    const early = stateAt(t, 300_000);
+    // Right after the last worker was forked: every worker holds the master's socket.
+    const forks = traceEvents(t, 0, 5000).filter((e) => e.type === 'proc_start' && e.d === 1);
+    const early = stateAfterEvents(t, forks[forks.length - 1]!.index + 2);
     const master = early.processes.find((p) => p.role === 'master')!;
     const workers = early.processes.filter((p) => p.role === 'worker');
     expect(workers).toHaveLength(4);
