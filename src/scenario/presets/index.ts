@@ -12,11 +12,12 @@ import memoPostWorkerInitDispose from './memo-post-worker-init-dispose.json' wit
 import memoProduction from './memo-production.json' with { type: 'json' };
 import nullpool from './nullpool.json' with { type: 'json' };
 import pgbouncerTransactionDefaultMaxClientConn from './pgbouncer-transaction-default-max-client-conn.json' with { type: 'json' };
+import pgbouncerTransactionReserve from './pgbouncer-transaction-reserve.json' with { type: 'json' };
 import poolTimeoutTooFewConnections from './pool-timeout-too-few-connections.json' with { type: 'json' };
 import postForkDisposeCloseTrue from './post-fork-dispose-close-true.json' with { type: 'json' };
 import sharedSocketSyncWorkers from './shared-socket-sync-workers.json' with { type: 'json' };
 import tlsSharedSocket from './tls-shared-socket.json' with { type: 'json' };
-import twoServersMaxConnections100 from './two-servers-max-connections-100.json';
+import twoServersMaxConnections100 from './two-servers-max-connections-100.json' with { type: 'json' };
 
 export interface Preset {
   id: string;
@@ -33,6 +34,7 @@ export const PRESETS: readonly Preset[] = [
   twoServersMaxConnections100 as Preset,
   nullpool as Preset,
   pgbouncerTransactionDefaultMaxClientConn as Preset,
+  pgbouncerTransactionReserve as Preset,
   failoverNoPrePing as Preset,
   failoverPrePing as Preset,
   flaskSqlalchemyTimeoutTruncation as Preset,
