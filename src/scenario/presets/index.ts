@@ -15,6 +15,7 @@ import pgbouncerTransactionDefaultMaxClientConn from './pgbouncer-transaction-de
 import pgbouncerTransactionReserve from './pgbouncer-transaction-reserve.json' with { type: 'json' };
 import poolTimeoutTooFewConnections from './pool-timeout-too-few-connections.json' with { type: 'json' };
 import postForkDisposeCloseTrue from './post-fork-dispose-close-true.json' with { type: 'json' };
+import sessionGlobal from './session-global.json' with { type: 'json' };
 import sharedSocketSyncWorkers from './shared-socket-sync-workers.json' with { type: 'json' };
 import tlsSharedSocket from './tls-shared-socket.json' with { type: 'json' };
 import twoServersMaxConnections100 from './two-servers-max-connections-100.json' with { type: 'json' };
@@ -42,6 +43,7 @@ export const PRESETS: readonly Preset[] = [
   maxRequestsRefork as Preset,
   poolTimeoutTooFewConnections as Preset,
   postForkDisposeCloseTrue as Preset,
+  sessionGlobal as Preset,
   sharedSocketSyncWorkers as Preset,
   tlsSharedSocket as Preset,
 ];

@@ -150,3 +150,18 @@ export function forkMoment(trace: Trace): number {
   }
   return Math.min(trace.endUs, lastFork + COPY_US);
 }
+
+/**
+ * Failed requests per bin over the whole run, read from the trace's REQ_END
+ * events (finer than the report's series, so a burst under a second shows its
+ * shape). Bin i covers [i, i + 1) × endUs / bins.
+ */
+export function failureBins(trace: Trace, bins = 100): number[] {
+  const counts = new Array<number>(bins).fill(0);
+  const width = Math.max(1, trace.endUs) / bins;
+  for (let i = 0; i < trace.length; i++) {
+    if (trace.type[i] !== TT.REQ_END || trace.b[i]! < 0) continue;
+    counts[Math.min(bins - 1, Math.floor(trace.t[i]! / width))]!++;
+  }
+  return counts;
+}
