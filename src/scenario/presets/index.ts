@@ -10,6 +10,7 @@ import memoGlobalSession from './memo-global-session.json' with { type: 'json' }
 import memoNoPostFork from './memo-no-post-fork.json' with { type: 'json' };
 import memoPostWorkerInitDispose from './memo-post-worker-init-dispose.json' with { type: 'json' };
 import memoProduction from './memo-production.json' with { type: 'json' };
+import nullpoolVsQueuepool from './nullpool-vs-queuepool.json' with { type: 'json' };
 import nullpool from './nullpool.json' with { type: 'json' };
 import pgbouncerTransactionDefaultMaxClientConn from './pgbouncer-transaction-default-max-client-conn.json' with { type: 'json' };
 import pgbouncerTransactionReserve from './pgbouncer-transaction-reserve.json' with { type: 'json' };
@@ -34,6 +35,7 @@ export const PRESETS: readonly Preset[] = [
   memoPostWorkerInitDispose as Preset,
   twoServersMaxConnections100 as Preset,
   nullpool as Preset,
+  nullpoolVsQueuepool as Preset,
   pgbouncerTransactionDefaultMaxClientConn as Preset,
   pgbouncerTransactionReserve as Preset,
   failoverNoPrePing as Preset,

@@ -53,6 +53,7 @@ export function LatencyChart({
       legend={runs}
       note={note}
       marginRight={layout.marginRight ?? 24}
+      marginTop={layout.marginTop ?? 36}
       {...layout}
     >
       {(box) => {

@@ -14,10 +14,7 @@ export function Legend({
         <li key={s.key}>
           <span
             className={`poollab-chart__swatch${s.dashed ? ' poollab-chart__swatch--dashed' : ''}`}
-            style={{
-              borderColor: paletteVar(s.color),
-              background: s.dashed ? 'transparent' : paletteVar(s.color),
-            }}
+            style={{ borderColor: paletteVar(s.color) }}
             aria-hidden="true"
           />
           {s.label}

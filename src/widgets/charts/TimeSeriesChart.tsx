@@ -55,7 +55,8 @@ export function TimeSeriesChart({
 }: TimeSeriesChartProps) {
   const label = ariaLabel ?? describeTimeSeries(title, series, t, y.unit);
   const [, top] = valueDomain([...series, { values: rules.map((r) => r.value) }]);
-  const yDomain = y.domain ?? [0, top];
+  // Headroom above the highest value, so a peak's label stays inside the plot.
+  const yDomain = y.domain ?? [0, markPeak ? top * 1.15 : top];
   return (
     <ChartFrame ariaLabel={label} x={x} y={y} legend={series} note={note} {...layout}>
       {(box) => {
@@ -81,7 +82,9 @@ export function TimeSeriesChart({
               anchor="left"
               layout={box}
               ticks={Math.max(2, Math.floor((box.bottom - box.top) / 40))}
-              tickFormat={(v) => (y.percent ? formatPercent(Number(v)) : formatNumber(Number(v), 2))}
+              tickFormat={(v) =>
+                y.percent ? formatPercent(Number(v)) : formatNumber(Number(v), 2)
+              }
             />
             <Axis scale={xs} anchor="bottom" layout={box} ticks={xTicks} />
             {series.map((s) => {
@@ -89,7 +92,7 @@ export function TimeSeriesChart({
               const color = paletteVar(s.color);
               return (
                 <g key={s.key}>
-                  {mark === 'area' && (
+                  {(mark === 'area' || s.area) && (
                     <path
                       d={fill(points) ?? ''}
                       style={{ fill: color }}

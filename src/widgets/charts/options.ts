@@ -40,6 +40,8 @@ export interface SeriesSpec {
   color: PaletteSlot;
   /** Dashed line: for a second run drawn against the first, or a limit. */
   dashed?: boolean;
+  /** Fill under the line (an area mark) for this series, whatever the chart's `mark`. */
+  area?: boolean;
 }
 
 export const DEFAULT_LAYOUT = {
