@@ -31,14 +31,16 @@ export default function CapacityPlanner({
 }: CapacityPlannerProps) {
   return (
     <WidgetFrame title="Capacity planner" {...frame}>
-      <div className="poollab-controls-grid">
-        {controls.map((path) => (
-          <FieldControl key={path} path={path} />
-        ))}
-        <OtherClientsControl />
-        <PgBouncerToggle />
-        <PgBouncerLimits />
-      </div>
+      {controls.length > 0 && (
+        <div className="poollab-controls-grid">
+          {controls.map((path) => (
+            <FieldControl key={path} path={path} />
+          ))}
+          <OtherClientsControl />
+          <PgBouncerToggle />
+          <PgBouncerLimits />
+        </div>
+      )}
       <Budget />
       <UnderLoad />
       <ConfigFiles />
@@ -47,7 +49,7 @@ export default function CapacityPlanner({
 }
 
 /** other_clients as one number: connections held by everything else (Celery, cron, admin). */
-function OtherClientsControl() {
+export function OtherClientsControl() {
   const { store } = useScenarioScope();
   const total = useScenario((s) => s.scenario.other_clients.reduce((n, c) => n + c.connections, 0));
   const [error, setError] = useState<string | null>(null);
@@ -84,7 +86,7 @@ function OtherClientsControl() {
   );
 }
 
-function PgBouncerToggle() {
+export function PgBouncerToggle() {
   const { store } = useScenarioScope();
   const on = useScenario((s) => s.scenario.pgbouncer !== null);
   const id = useId();

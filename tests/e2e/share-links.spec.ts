@@ -8,6 +8,8 @@ import { expect, hydrateAllIslands, test } from './fixtures';
 const pool = (page: Page) =>
   page.getByRole('region', { name: 'QueuePool: checkouts, overflow and waits' });
 const capacity = (page: Page) => page.getByRole('region', { name: 'Capacity planner' });
+const controls = (page: Page) => page.getByRole('region', { name: 'Configuration' });
+const toolbar = (page: Page) => page.getByRole('region', { name: 'Scenario' });
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
@@ -18,7 +20,7 @@ test('PoolCheckout: keyboard, play, step, scrub back to the same state', async (
   const totals = widget.getByTestId('run-totals');
   const before = await totals.textContent();
 
-  const size = widget.getByRole('slider', { name: 'pool_size' });
+  const size = controls(page).getByRole('slider', { name: 'pool_size' });
   await size.focus();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
@@ -49,7 +51,7 @@ test('PoolCheckout: a copied link reopens the same configuration and run', async
   await page.goto('lab/');
   await hydrateAllIslands(page);
   const widget = pool(page);
-  const threads = widget.getByRole('slider', { name: 'threads' });
+  const threads = controls(page).getByRole('slider', { name: 'threads' });
   await threads.focus();
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
@@ -67,7 +69,7 @@ test('PoolCheckout: a copied link reopens the same configuration and run', async
   const reopened = await context.newPage();
   await reopened.goto(link);
   await hydrateAllIslands(reopened);
-  await expect(pool(reopened).getByRole('slider', { name: 'threads' })).toHaveValue('14');
+  await expect(controls(reopened).getByRole('slider', { name: 'threads' })).toHaveValue('14');
   await expect(pool(reopened).getByTestId('run-totals')).toHaveText(totals ?? '');
 });
 
@@ -76,11 +78,15 @@ test('CapacityPlanner: the budget, the load result and the config files follow t
 }) => {
   await page.goto('lab/');
   await hydrateAllIslands(page);
+  await toolbar(page)
+    .getByLabel('Start from a preset')
+    .selectOption('two-servers-max-connections-100');
+  await toolbar(page).getByRole('button', { name: 'Load' }).click();
   const widget = capacity(page);
   await expect(
     widget.getByRole('status').filter({ hasText: 'Over max_connections' }),
   ).toBeVisible();
-  const workers = widget.getByRole('slider', { name: 'workers' });
+  const workers = controls(page).getByRole('slider', { name: 'workers' });
   await workers.focus();
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
@@ -99,7 +105,7 @@ test('history: a burst of changes is one entry, and back restores the previous c
 }) => {
   await page.goto('lab/');
   await hydrateAllIslands(page);
-  const size = pool(page).getByRole('slider', { name: 'pool_size' });
+  const size = controls(page).getByRole('slider', { name: 'pool_size' });
   await size.focus();
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
   await expect(size).toHaveValue('7');
@@ -146,13 +152,42 @@ test('a hostile query string gets a polite notice naming each parameter, and not
   await expect(page.locator('.poollab-notice')).toHaveCount(1);
   for (const [key] of HOSTILE) await expect(notice).toContainText(key.slice(0, 60));
   // The valid parameter is still applied; the page's values stand for the rest.
-  await expect(pool(page).getByRole('checkbox', { name: 'pool_pre_ping' })).toBeChecked();
-  await expect(pool(page).getByRole('slider', { name: 'pool_size' })).toHaveValue('2');
-  await expect(pool(page).getByRole('slider', { name: 'threads' })).toHaveValue('16');
+  await expect(controls(page).getByRole('checkbox', { name: 'pool_pre_ping' })).toBeChecked();
+  await expect(controls(page).getByRole('slider', { name: 'pool_size' })).toHaveValue('2');
+  await expect(controls(page).getByRole('slider', { name: 'threads' })).toHaveValue('16');
   // Shown as text, never as markup.
   await expect(page.locator('.poollab-notice img')).toHaveCount(0);
   await expect(page.locator('.poollab-notice script')).toHaveCount(0);
   expect(dialogs).toBe(0);
   await notice.getByRole('button', { name: 'Dismiss' }).click();
   await expect(notice).toHaveCount(0);
+});
+
+test('Lab: export the scenario file, import one, and refuse a bad one with the reason', async ({
+  page,
+}) => {
+  await page.goto('lab/');
+  await hydrateAllIslands(page);
+  const bar = toolbar(page);
+  const href = await bar.getByRole('link', { name: 'Export scenario.json' }).getAttribute('href');
+  const exported = JSON.parse(
+    decodeURIComponent((href ?? '').replace(/^data:application\/json;charset=utf-8,/, '')),
+  );
+  expect(exported.pool).toMatchObject({ pool_size: 2, max_overflow: 0 });
+
+  await bar.getByText('Import a scenario file').click();
+  const paste = bar.getByLabel('or paste its JSON');
+  await paste.fill('{ "pool": { "pool_size": -3 } }');
+  await bar.getByRole('button', { name: 'Load pasted JSON' }).click();
+  await expect(bar.getByRole('status').filter({ hasText: 'not changed' })).toContainText(
+    'pool.pool_size: -3 is out of range 0..1000',
+  );
+  await paste.fill('{ "app": { "workers": 3 }, "pool": { "pool_size": 7 } }');
+  await bar.getByRole('button', { name: 'Load pasted JSON' }).click();
+  await expect(bar.getByText('Scenario loaded.')).toBeVisible();
+  await expect(controls(page).getByRole('slider', { name: 'pool_size' })).toHaveValue('7');
+  await expect(controls(page).getByRole('slider', { name: 'workers' })).toHaveValue('3');
+  await paste.fill('not json <script>');
+  await bar.getByRole('button', { name: 'Load pasted JSON' }).click();
+  await expect(bar.getByRole('status').filter({ hasText: 'Not JSON' })).toBeVisible();
 });
