@@ -15,6 +15,7 @@ export default defineConfig(
       '.astro/',
       'node_modules/',
       'test-results/',
+      'test-results-*/',
       'playwright-report/',
       'tests/reality/.runs/',
     ],

@@ -1,12 +1,18 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
-import { E2E_ROOT_PORT, E2E_SUBPATH_BASE, E2E_SUBPATH_PORT } from './scripts/e2e-ports.mjs';
+import {
+  E2E_OUTPUT_DIR,
+  E2E_ROOT_PORT,
+  E2E_SUBPATH_BASE,
+  E2E_SUBPATH_PORT,
+} from './scripts/e2e-ports.mjs';
 
 const chromium = await findChromium();
 if (!chromium) throw new Error('No Chromium found: run `node scripts/find-chromium.mjs` for help.');
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  outputDir: E2E_OUTPUT_DIR,
   fullyParallel: true,
   workers: 2,
   forbidOnly: !!process.env.CI,

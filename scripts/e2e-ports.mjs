@@ -10,3 +10,4 @@ export const E2E_SUBPATH_BASE = '/pool-lab/';
 export const E2E_DIST = `dist${suffix}`;
 export const E2E_SUBPATH_DIST = `dist-subpath${suffix}`;
 export const E2E_CACHE_DIR = slot === 0 ? undefined : `node_modules/.astro-e2e${suffix}`;
+export const E2E_OUTPUT_DIR = `test-results${suffix}`;

@@ -15,13 +15,19 @@ import type { Scenario, ScenarioError } from '../scenario/types';
 import { setAtPath } from './key-path';
 
 export interface ScenarioState {
-  /** The page's starting point; a share link records only what differs from it. */
+  /** The page's starting point. */
   defaults: Scenario;
+  /** What a share link is written against: the page's defaults, or the preset last loaded. */
+  base: Scenario;
+  /** The preset the scenario was loaded from (a share link names it), or null. */
+  basePreset: string | null;
   scenario: Scenario;
   /** Sets one key path (e.g. `pool.pool_size`). Returns the errors, if the value was refused. */
   setField: (path: string, value: unknown) => ScenarioError[];
-  /** Replaces the whole scenario (a preset, an imported file). Returns the errors, if refused. */
+  /** Replaces the whole scenario (an imported file). Returns the errors, if refused. */
   replace: (input: unknown) => ScenarioError[];
+  /** Starts from a preset: the scenario and the base of share links become the preset's. */
+  loadPreset: (presetId: string) => void;
   /** Back to the page's defaults. */
   reset: () => void;
 }
@@ -40,10 +46,20 @@ export function createScenarioStore(defaults: Scenario = DEFAULT_SCENARIO): Scen
     };
     return {
       defaults,
+      base: defaults,
+      basePreset: null,
       scenario: defaults,
       setField: (path, value) => apply(setAtPath(get().scenario, path, value)),
-      replace: apply,
-      reset: () => set({ scenario: get().defaults }),
+      replace: (input) => {
+        const errors = apply(input);
+        if (errors.length === 0) set({ base: get().defaults, basePreset: null });
+        return errors;
+      },
+      loadPreset: (presetId) => {
+        const scenario = presetScenario(presetId);
+        set({ scenario, base: scenario, basePreset: presetId });
+      },
+      reset: () => set({ scenario: get().defaults, base: get().defaults, basePreset: null }),
     };
   });
 }

@@ -10,10 +10,14 @@ import {
   encodeScenarioToParams,
   type DecodeNotice,
 } from '../scenario/url';
-import { MAIN_SCOPE, type ScenarioStore } from './scenario-store';
+import { presetById } from '../scenario/presets/index';
+import type { Scenario } from '../scenario/types';
+import { MAIN_SCOPE, presetScenario, type ScenarioStore } from './scenario-store';
 
 /** The query parameter naming the scope a link's scenario belongs to, when not the page's. */
 export const SCOPE_PARAM = 'scope';
+/** The query parameter naming the preset the other parameters change (`?preset=nullpool&app.workers=2`). */
+export const PRESET_PARAM = 'preset';
 
 /** A change later than this after the previous one starts a new history entry. */
 const SETTLE_MS = 1000;
@@ -39,8 +43,10 @@ export function shareUrl(
   loc: { pathname: string; hash: string },
   hash = loc.hash,
 ): string {
-  const { scenario, defaults } = store.getState();
-  const params = encodeScenarioToParams(scenario, defaults);
+  const { scenario, base, basePreset } = store.getState();
+  const params = new URLSearchParams();
+  if (basePreset) params.set(PRESET_PARAM, basePreset);
+  for (const [key, value] of encodeScenarioToParams(scenario, base)) params.append(key, value);
   if (scope !== MAIN_SCOPE) params.set(SCOPE_PARAM, scope);
   const query = params.toString();
   return `${loc.pathname}${query ? `?${query}` : ''}${hash}`;
@@ -53,6 +59,27 @@ function paramsFor(scope: string, search: string): URLSearchParams | null {
   if (linked !== scope) return null;
   params.delete(SCOPE_PARAM);
   return params;
+}
+
+/** The scenario a link's parameters change: the preset it names, else the page's defaults. Takes the preset parameter out of `params`. */
+function linkBase(
+  params: URLSearchParams,
+  defaults: Scenario,
+): { base: Scenario; basePreset: string | null; notices: DecodeNotice[] } {
+  const id = params.get(PRESET_PARAM);
+  params.delete(PRESET_PARAM);
+  if (id === null) return { base: defaults, basePreset: null, notices: [] };
+  if (presetById(id)) return { base: presetScenario(id), basePreset: id, notices: [] };
+  return {
+    base: defaults,
+    basePreset: null,
+    notices: [
+      {
+        param: PRESET_PARAM,
+        message: `${JSON.stringify(id.slice(0, 40))} is not a preset of this site`,
+      },
+    ],
+  };
 }
 
 const syncing = new Set<string>();
@@ -72,9 +99,15 @@ export function startUrlSync(
   const restore = (reportNotices: boolean) => {
     const params = paramsFor(scope, win.location.search);
     if (!params) return;
-    const { scenario, notices } = decodeScenarioFromParams(params, store.getState().defaults);
+    const {
+      base,
+      basePreset,
+      notices: presetNotices,
+    } = linkBase(params, store.getState().defaults);
+    const { scenario, notices: decoded } = decodeScenarioFromParams(params, base);
+    const notices = [...presetNotices, ...decoded];
     restoring = true;
-    store.setState({ scenario });
+    store.setState({ scenario, base, basePreset });
     restoring = false;
     if (reportNotices && notices.length) {
       linkNotices.setState({ notices: [...linkNotices.getState().notices, ...notices] });
@@ -98,7 +131,8 @@ export function startUrlSync(
     if (params) restore(false);
     else if (scope === MAIN_SCOPE || new URLSearchParams(win.location.search).size === 0) {
       restoring = true;
-      store.setState({ scenario: store.getState().defaults });
+      const { defaults } = store.getState();
+      store.setState({ scenario: defaults, base: defaults, basePreset: null });
       restoring = false;
     }
   };

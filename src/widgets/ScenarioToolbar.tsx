@@ -40,7 +40,7 @@ function PresetPicker() {
           type="button"
           disabled={!preset}
           onClick={() => {
-            if (preset) store.getState().replace(preset.scenario);
+            if (preset) store.getState().loadPreset(preset.id);
           }}
         >
           Load

@@ -191,3 +191,27 @@ test('Lab: export the scenario file, import one, and refuse a bad one with the r
   await bar.getByRole('button', { name: 'Load pasted JSON' }).click();
   await expect(bar.getByRole('status').filter({ hasText: 'Not JSON' })).toBeVisible();
 });
+
+test('a preset link opens the Lab on that preset, and a copied link keeps naming it', async ({
+  page,
+  context,
+}) => {
+  await page.goto('lab/?preset=pgbouncer-transaction-reserve&app.threads=6&preset2=x');
+  await hydrateAllIslands(page);
+  const controls = page.getByRole('region', { name: 'Configuration' });
+  await expect(controls.getByRole('slider', { name: 'threads' })).toHaveValue('6');
+  await expect(controls.getByRole('slider', { name: 'default_pool_size' })).toHaveValue('4');
+  await expect(page.locator('.poollab-notice')).toContainText('preset2');
+
+  const mux = page.getByRole('region', { name: 'PgBouncer: clients onto server connections' });
+  await mux.getByRole('button', { name: 'Copy link' }).click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toMatch(/\?preset=pgbouncer-transaction-reserve&app\.threads=6#pgbouncer$/);
+
+  const other = await context.newPage();
+  await other.goto('lab/?preset=no-such-preset');
+  await hydrateAllIslands(other);
+  await expect(other.locator('.poollab-notice')).toContainText(
+    '"no-such-preset" is not a preset of this site',
+  );
+});
