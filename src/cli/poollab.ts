@@ -1,5 +1,6 @@
 // poollab: the engine from a terminal.
 //   poollab simulate <file.json | preset-id | -> [--seed N] [--format json|markdown|text] [--trace-hash-only]
+//                   [--site https://docs.example.com | --share-url URL]   (the link in the report)
 //   poollab normalize <file.json | preset-id | ->
 //   poollab presets
 //   poollab import <config file>... [--full] [--base <file.json | preset-id>]
@@ -11,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { simulate } from '../engine/index';
 import { runImport } from '../formats/import/node';
 import { formatReport } from '../report/markdown';
+import { labLink } from '../scenario/lab-link';
+import { POOL_LAB_VERSION } from '../version';
 import {
   PRESETS,
   parseScenario,
@@ -28,6 +31,7 @@ export interface CliIo {
 
 const USAGE = `usage:
   poollab simulate <file.json | preset-id | -> [--seed N] [--format json|markdown|text] [--trace-hash-only]
+                   [--site https://docs.example.com | --share-url URL]   (the link in the report)
   poollab normalize <file.json | preset-id | ->
   poollab presets
   poollab import <config file>... [--full] [--base <file.json | preset-id | ->]`;
@@ -144,9 +148,22 @@ export function main(argv: string[], io: CliIo): number {
       throw new CliError(`poollab: --format must be json, markdown or text`, 1);
     const { scenario } = loadScenario(source, io, seed);
     const { report } = simulate(scenario);
+    const shareFlag = flags.get('share-url');
+    const siteFlag = flags.get('site');
+    const shareUrl =
+      typeof shareFlag === 'string'
+        ? shareFlag
+        : labLink(scenario, {
+            site:
+              typeof siteFlag === 'string'
+                ? siteFlag
+                : (process.env.POOLLAB_SITE ?? 'http://localhost:4321'),
+            base: process.env.POOLLAB_BASE ?? '/',
+            preset: presetById(source) ? source : undefined,
+          });
     if (flags.has('trace-hash-only')) io.stdout(`${report.sim.trace_hash}\n`);
     else if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    else io.stdout(formatReport(report, { format }));
+    else io.stdout(formatReport(report, { format, shareUrl, version: POOL_LAB_VERSION }));
     return 0;
   } catch (e) {
     if (e instanceof CliError) {

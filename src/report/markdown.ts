@@ -2,10 +2,13 @@
 // the CLI and by the website, so both print the same figures the same way.
 import type { Report } from '../engine/report';
 import { ERROR_KINDS, type ErrorKind } from '../engine/errors';
+import { MODEL_VERSION } from '../version';
 
 export interface FormatOptions {
   format: 'markdown' | 'text';
+  /** The link that reproduces the run (the Lab page with the scenario in its query). */
   shareUrl?: string;
+  /** Pool Lab's version; the model revision is added from src/version.ts. */
   version?: string;
 }
 
@@ -50,7 +53,10 @@ export function formatReport(report: Report, options: FormatOptions): string {
 function markdown(r: Report, o: FormatOptions): string {
   const out: string[] = [];
   const q = r.requests;
-  out.push(`## Pool Lab simulation${o.version ? ` (v${o.version})` : ''}`, '');
+  out.push(
+    `## Pool Lab simulation${o.version ? ` (Pool Lab ${o.version}, model ${MODEL_VERSION})` : ''}`,
+    '',
+  );
   for (const line of scenarioSummary(r)) out.push(`- ${line}`);
   out.push(
     '',
@@ -101,6 +107,16 @@ function markdown(r: Report, o: FormatOptions): string {
   }
   out.push(`Seed ${r.sim.seed}, ${n(r.sim.events)} events, trace hash \`${r.sim.trace_hash}\`.`);
   if (o.shareUrl) out.push('', `Reproduce: <${o.shareUrl}>`);
+  out.push(
+    '',
+    '<details><summary>scenario.json (what <code>poollab simulate</code> reads)</summary>',
+    '',
+    '```json',
+    JSON.stringify(r.scenario, null, 2),
+    '```',
+    '',
+    '</details>',
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -115,7 +131,9 @@ function text(r: Report, o: FormatOptions): string {
   const out: string[] = [];
   const q = r.requests;
   const l = r.latency_ms;
-  out.push(`Pool Lab simulation${o.version ? ` v${o.version}` : ''}`);
+  out.push(
+    `Pool Lab simulation${o.version ? ` (Pool Lab ${o.version}, model ${MODEL_VERSION})` : ''}`,
+  );
   for (const line of scenarioSummary(r)) out.push(`  ${line}`);
   out.push('');
   out.push(

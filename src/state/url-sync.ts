@@ -92,6 +92,7 @@ export function startUrlSync(
   scope: string,
   store: ScenarioStore,
   win: Window = window,
+  startPreset?: string,
 ): () => void {
   if (syncing.has(scope)) return () => undefined;
   syncing.add(scope);
@@ -117,6 +118,14 @@ export function startUrlSync(
   let restoring = false;
   let lastChange = -Infinity;
   restore(true);
+  // A page may start from a preset when its link names nothing (the Lab does):
+  // the address then names that preset, without adding a history entry.
+  if (startPreset && new URLSearchParams(win.location.search).size === 0) {
+    restoring = true;
+    store.getState().loadPreset(startPreset);
+    restoring = false;
+    win.history.replaceState(null, '', shareUrl(scope, store, win.location));
+  }
 
   const unsubscribe = store.subscribe((state, previous) => {
     if (restoring || state.scenario === previous.scenario) return;

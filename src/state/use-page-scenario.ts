@@ -26,13 +26,20 @@ export interface ScenarioScopeProps {
   scope?: string;
   /** Preset id giving the scope's defaults (the first widget of the scope decides). */
   preset?: string;
+  /** Preset to load when the page's link names no scenario (the defaults stay the engine's). */
+  startPreset?: string;
   children: ReactNode;
 }
 
-export function ScenarioScope({ scope = MAIN_SCOPE, preset, children }: ScenarioScopeProps) {
+export function ScenarioScope({
+  scope = MAIN_SCOPE,
+  preset,
+  startPreset,
+  children,
+}: ScenarioScopeProps) {
   const [store] = useState(() => scenarioStore(scope, preset));
   // After hydration, so that the first render matches the HTML built from the defaults.
-  useEffect(() => startUrlSync(scope, store), [scope, store]);
+  useEffect(() => startUrlSync(scope, store, window, startPreset), [scope, store, startPreset]);
   return createElement(StoreContext.Provider, { value: { scope, store } }, children);
 }
 

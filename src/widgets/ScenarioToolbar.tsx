@@ -3,7 +3,12 @@
 // error naming its key, value and range), and copy the share link.
 import { useId, useState } from 'react';
 import { PRESETS } from '../scenario/presets/index';
+import { formatReport } from '../report/markdown';
+import { shareUrl } from '../state/url-sync';
 import { useScenario, useScenarioScope } from '../state/use-page-scenario';
+import { POOL_LAB_VERSION } from '../version';
+import { RunStatus } from './parts/RunStatus';
+import { useSimulation } from './parts/use-simulation';
 import { WidgetFrame, type WidgetProps } from './parts/WidgetFrame';
 
 const MAX_IMPORT_BYTES = 256 * 1024;
@@ -13,6 +18,7 @@ export default function ScenarioToolbar(props: WidgetProps) {
     <WidgetFrame title="Scenario" {...props}>
       <PresetPicker />
       <ExportImport />
+      <MarkdownReport />
     </WidgetFrame>
   );
 }
@@ -142,6 +148,49 @@ function ExportImport() {
           status
         )}
       </div>
+    </div>
+  );
+}
+
+/** The postmortem report: the same text `poollab simulate --format markdown` prints. */
+function MarkdownReport() {
+  const { scope, store } = useScenarioScope();
+  const scenario = useScenario((s) => s.scenario);
+  const run = useSimulation(scenario, false);
+  const [status, setStatus] = useState('');
+  const [manual, setManual] = useState<string | null>(null);
+  const report = run.result?.report;
+  const copy = async () => {
+    if (!report) return;
+    const url = new URL(shareUrl(scope, store, window.location, ''), window.location.href).href;
+    const text = formatReport(report, {
+      format: 'markdown',
+      shareUrl: url,
+      version: POOL_LAB_VERSION,
+    });
+    try {
+      await navigator.clipboard.writeText(text);
+      setManual(null);
+      setStatus('Report copied as Markdown.');
+    } catch {
+      setManual(text);
+      setStatus('Copy the report below.');
+    }
+  };
+  return (
+    <div className="poollab-report">
+      <p className="poollab-field__row">
+        <button type="button" onClick={copy} disabled={!report}>
+          Copy report as Markdown
+        </button>
+        <span role="status" className="poollab-copylink__status">
+          {status}
+        </span>
+      </p>
+      {!report && <RunStatus run={run} />}
+      {manual !== null && (
+        <textarea aria-label="Report as Markdown" readOnly rows={12} value={manual} />
+      )}
     </div>
   );
 }

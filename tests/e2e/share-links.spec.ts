@@ -153,8 +153,9 @@ test('a hostile query string gets a polite notice naming each parameter, and not
   for (const [key] of HOSTILE) await expect(notice).toContainText(key.slice(0, 60));
   // The valid parameter is still applied; the page's values stand for the rest.
   await expect(controls(page).getByRole('checkbox', { name: 'pool_pre_ping' })).toBeChecked();
-  await expect(controls(page).getByRole('slider', { name: 'pool_size' })).toHaveValue('2');
-  await expect(controls(page).getByRole('slider', { name: 'threads' })).toHaveValue('16');
+  // A link written against the engine's defaults: pool_size 5, one thread.
+  await expect(controls(page).getByRole('slider', { name: 'pool_size' })).toHaveValue('5');
+  await expect(controls(page).getByRole('slider', { name: 'threads' })).toHaveValue('1');
   // Shown as text, never as markup.
   await expect(page.locator('.poollab-notice img')).toHaveCount(0);
   await expect(page.locator('.poollab-notice script')).toHaveCount(0);
@@ -214,4 +215,45 @@ test('a preset link opens the Lab on that preset, and a copied link keeps naming
   await expect(other.locator('.poollab-notice')).toContainText(
     '"no-such-preset" is not a preset of this site',
   );
+});
+
+test('Lab: the Markdown report is the CLI report for the same scenario and seed', async ({
+  page,
+}) => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  await page.goto('lab/?preset=failover-no-pre-ping&seed=42');
+  await hydrateAllIslands(page);
+  const bar = toolbar(page);
+  await bar.getByRole('button', { name: 'Copy report as Markdown' }).click();
+  await expect(bar.getByText('Report copied as Markdown.')).toBeVisible();
+  const markdown = await page.evaluate(() => navigator.clipboard.readText());
+  expect(markdown).toContain('Reproduce: <http://127.0.0.1:');
+  expect(markdown).toContain('preset=failover-no-pre-ping');
+  expect(markdown).toContain('Seed 42');
+
+  const href = await bar.getByRole('link', { name: 'Export scenario.json' }).getAttribute('href');
+  const file = join(mkdtempSync(join(tmpdir(), 'poollab-report-')), 'scenario.json');
+  writeFileSync(
+    file,
+    decodeURIComponent((href ?? '').replace(/^data:application\/json;charset=utf-8,/, '')),
+  );
+  const shareUrl = /Reproduce: <([^>]+)>/.exec(markdown)?.[1] ?? '';
+  const cli = execFileSync(
+    process.execPath,
+    [
+      'node_modules/tsx/dist/cli.mjs',
+      'src/cli/poollab.ts',
+      'simulate',
+      file,
+      '--format',
+      'markdown',
+      '--share-url',
+      shareUrl,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(markdown).toBe(cli);
 });

@@ -13,6 +13,8 @@ export interface WidgetProps {
   scope?: string;
   /** One line under the title: what to watch. */
   caption?: string;
+  /** Preset to load when the link names no scenario (for pages whose links are written against the engine's defaults, like the Lab). */
+  startPreset?: string;
 }
 
 export function WidgetFrame({
@@ -20,11 +22,12 @@ export function WidgetFrame({
   caption,
   preset,
   scope,
+  startPreset,
   className = '',
   children,
 }: WidgetProps & { title: string; className?: string; children: ReactNode }) {
   return (
-    <ScenarioScope scope={scope} preset={preset}>
+    <ScenarioScope scope={scope} preset={preset} startPreset={startPreset}>
       <section className={`poollab-widget not-content ${className}`} aria-label={title}>
         <div className="poollab-widget__head">
           <p className="poollab-widget__title">{title}</p>

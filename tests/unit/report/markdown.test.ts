@@ -16,7 +16,8 @@ describe('formatReport', () => {
       shareUrl: 'https://example.org/queuepool/?pool.pool_timeout=0.2#timeout',
       version: '0.1.0',
     });
-    expect(md).toContain('## Pool Lab simulation (v0.1.0)');
+    expect(md).toContain('## Pool Lab simulation (Pool Lab 0.1.0, model 1)');
+    expect(md).toContain('```json');
     expect(md).toContain('QueuePool pool_size 2 + max_overflow 0, pool_timeout 0');
     expect(md).toMatch(
       /\| `pool_timeout` \| \d+ \| QueuePool limit of size 2 overflow 0 reached, connection timed out, timeout 0.00/,
