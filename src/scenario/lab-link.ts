@@ -6,6 +6,7 @@ import { parseScenario } from './parse';
 import { presetById } from './presets/index';
 import type { Scenario } from './types';
 import { encodeScenarioToParams } from './url';
+import { linkVersion, VERSION_PARAM } from './link-version';
 
 export function labLink(
   scenario: Scenario,
@@ -23,6 +24,7 @@ export function labLink(
     }
   }
   for (const [key, value] of encodeScenarioToParams(scenario, against)) params.append(key, value);
+  if ([...params.keys()].length > 0) params.set(VERSION_PARAM, linkVersion());
   const query = params.toString();
   return `${options.site.replace(/\/$/, '')}${base}lab/${query ? `?${query}` : ''}`;
 }

@@ -10,6 +10,7 @@ import {
   encodeScenarioToParams,
   type DecodeNotice,
 } from '../scenario/url';
+import { linkVersion, readLinkVersion, VERSION_PARAM } from '../scenario/link-version';
 import { presetById } from '../scenario/presets/index';
 import type { Scenario } from '../scenario/types';
 import { MAIN_SCOPE, presetScenario, type ScenarioStore } from './scenario-store';
@@ -48,6 +49,7 @@ export function shareUrl(
   if (basePreset) params.set(PRESET_PARAM, basePreset);
   for (const [key, value] of encodeScenarioToParams(scenario, base)) params.append(key, value);
   if (scope !== MAIN_SCOPE) params.set(SCOPE_PARAM, scope);
+  if ([...params.keys()].length > 0) params.set(VERSION_PARAM, linkVersion());
   const query = params.toString();
   return `${loc.pathname}${query ? `?${query}` : ''}${hash}`;
 }
