@@ -1,10 +1,12 @@
 // Presets: named scenario files, one JSON per preset in this folder (listed here explicitly
 // so that Node, Vite and esbuild all bundle them; a unit test checks the list is complete).
 import type { ScenarioInput } from '../types';
+import dbCoresPoolSize from './db-cores-pool-size.json' with { type: 'json' };
 import failoverNoPrePing from './failover-no-pre-ping.json' with { type: 'json' };
 import failoverPrePing from './failover-pre-ping.json' with { type: 'json' };
 import flaskSqlalchemyTimeoutTruncation from './flask-sqlalchemy-timeout-truncation.json' with { type: 'json' };
 import idleTimeoutRecycle from './idle-timeout-recycle.json' with { type: 'json' };
+import loadLabSpike from './load-lab-spike.json' with { type: 'json' };
 import maxRequestsRefork from './max-requests-refork.json' with { type: 'json' };
 import memoGlobalSession from './memo-global-session.json' with { type: 'json' };
 import memoNoPostFork from './memo-no-post-fork.json' with { type: 'json' };
@@ -12,6 +14,7 @@ import memoPostWorkerInitDispose from './memo-post-worker-init-dispose.json' wit
 import memoProduction from './memo-production.json' with { type: 'json' };
 import nullpoolVsQueuepool from './nullpool-vs-queuepool.json' with { type: 'json' };
 import nullpool from './nullpool.json' with { type: 'json' };
+import overflowChurn from './overflow-churn.json' with { type: 'json' };
 import pgbouncerTransactionDefaultMaxClientConn from './pgbouncer-transaction-default-max-client-conn.json' with { type: 'json' };
 import pgbouncerTransactionReserve from './pgbouncer-transaction-reserve.json' with { type: 'json' };
 import poolTimeoutTooFewConnections from './pool-timeout-too-few-connections.json' with { type: 'json' };
@@ -38,11 +41,14 @@ export const PRESETS: readonly Preset[] = [
   nullpoolVsQueuepool as Preset,
   pgbouncerTransactionDefaultMaxClientConn as Preset,
   pgbouncerTransactionReserve as Preset,
+  dbCoresPoolSize as Preset,
   failoverNoPrePing as Preset,
   failoverPrePing as Preset,
   flaskSqlalchemyTimeoutTruncation as Preset,
   idleTimeoutRecycle as Preset,
+  loadLabSpike as Preset,
   maxRequestsRefork as Preset,
+  overflowChurn as Preset,
   poolTimeoutTooFewConnections as Preset,
   postForkDisposeCloseTrue as Preset,
   sessionGlobal as Preset,
