@@ -102,13 +102,14 @@ export function startUrlSync(
   const restore = (reportNotices: boolean) => {
     const params = paramsFor(scope, win.location.search);
     if (!params) return;
+    const versionNotices = readLinkVersion(params);
     const {
       base,
       basePreset,
       notices: presetNotices,
     } = linkBase(params, store.getState().defaults);
     const { scenario, notices: decoded } = decodeScenarioFromParams(params, base);
-    const notices = [...presetNotices, ...decoded];
+    const notices = [...versionNotices, ...presetNotices, ...decoded];
     restoring = true;
     store.setState({ scenario, base, basePreset });
     restoring = false;
