@@ -5,6 +5,7 @@ import dbCoresPoolSize from './db-cores-pool-size.json' with { type: 'json' };
 import failoverNoPrePing from './failover-no-pre-ping.json' with { type: 'json' };
 import failoverPrePing from './failover-pre-ping.json' with { type: 'json' };
 import flaskSqlalchemyTimeoutTruncation from './flask-sqlalchemy-timeout-truncation.json' with { type: 'json' };
+import gilThreads from './gil-threads.json' with { type: 'json' };
 import idleTimeoutRecycle from './idle-timeout-recycle.json' with { type: 'json' };
 import loadLabSpike from './load-lab-spike.json' with { type: 'json' };
 import maxRequestsRefork from './max-requests-refork.json' with { type: 'json' };
@@ -45,6 +46,7 @@ export const PRESETS: readonly Preset[] = [
   failoverNoPrePing as Preset,
   failoverPrePing as Preset,
   flaskSqlalchemyTimeoutTruncation as Preset,
+  gilThreads as Preset,
   idleTimeoutRecycle as Preset,
   loadLabSpike as Preset,
   maxRequestsRefork as Preset,
