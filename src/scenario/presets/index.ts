@@ -1,10 +1,13 @@
 // Presets: named scenario files, one JSON per preset in this folder (listed here explicitly
 // so that Node, Vite and esbuild all bundle them; a unit test checks the list is complete).
 import type { ScenarioInput } from '../types';
+import dbCoresPoolSize from './db-cores-pool-size.json' with { type: 'json' };
 import failoverNoPrePing from './failover-no-pre-ping.json' with { type: 'json' };
 import failoverPrePing from './failover-pre-ping.json' with { type: 'json' };
 import flaskSqlalchemyTimeoutTruncation from './flask-sqlalchemy-timeout-truncation.json' with { type: 'json' };
+import gilThreads from './gil-threads.json' with { type: 'json' };
 import idleTimeoutRecycle from './idle-timeout-recycle.json' with { type: 'json' };
+import loadLabSpike from './load-lab-spike.json' with { type: 'json' };
 import maxRequestsRefork from './max-requests-refork.json' with { type: 'json' };
 import memoGlobalSession from './memo-global-session.json' with { type: 'json' };
 import memoNoPostFork from './memo-no-post-fork.json' with { type: 'json' };
@@ -12,6 +15,7 @@ import memoPostWorkerInitDispose from './memo-post-worker-init-dispose.json' wit
 import memoProduction from './memo-production.json' with { type: 'json' };
 import nullpoolVsQueuepool from './nullpool-vs-queuepool.json' with { type: 'json' };
 import nullpool from './nullpool.json' with { type: 'json' };
+import overflowChurn from './overflow-churn.json' with { type: 'json' };
 import pgbouncerMaxClientConnSmall from './pgbouncer-max-client-conn-small.json' with { type: 'json' };
 import pgbouncerQueryWaitTimeout from './pgbouncer-query-wait-timeout.json' with { type: 'json' };
 import pgbouncerRestartNoPrePing from './pgbouncer-restart-no-pre-ping.json' with { type: 'json' };
@@ -43,11 +47,15 @@ export const PRESETS: readonly Preset[] = [
   nullpoolVsQueuepool as Preset,
   pgbouncerTransactionDefaultMaxClientConn as Preset,
   pgbouncerTransactionReserve as Preset,
+  dbCoresPoolSize as Preset,
   failoverNoPrePing as Preset,
   failoverPrePing as Preset,
   flaskSqlalchemyTimeoutTruncation as Preset,
+  gilThreads as Preset,
   idleTimeoutRecycle as Preset,
+  loadLabSpike as Preset,
   maxRequestsRefork as Preset,
+  overflowChurn as Preset,
   pgbouncerMaxClientConnSmall as Preset,
   pgbouncerQueryWaitTimeout as Preset,
   pgbouncerRestartNoPrePing as Preset,
