@@ -161,7 +161,7 @@ function Side({
             dashed: true,
           },
         ]}
-        y={{ label: 'connections', domain: [0, connectionsTop] }}
+        y={{ label: 'connections', domain: [0, connectionsTop * 1.15] }}
         markPeak
         note={`Each point is the highest count in its ${formatNumber(s.bucket_s * 1000, 0)} ms bucket.`}
       />
