@@ -1,6 +1,8 @@
 // poollab: the engine from a terminal.
 //   poollab simulate <file.json | preset-id | -> [--seed N] [--format json|markdown|text] [--trace-hash-only]
 //                   [--site https://docs.example.com | --share-url URL]   (the link in the report)
+//   poollab compare <before> <after> [--seed N] [--format markdown|json] [--share-url URL]
+//                   (the after run takes the before's load, duration and seed)
 //   poollab normalize <file.json | preset-id | ->
 //   poollab presets
 //   poollab import <config file>... [--full] [--base <file.json | preset-id>]
@@ -11,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { simulate } from '../engine/index';
 import { runImport } from '../formats/import/node';
+import { alignAfter, compareReports, formatComparison } from '../report/compare';
 import { formatReport } from '../report/markdown';
 import { labLink } from '../scenario/lab-link';
 import { POOL_LAB_VERSION } from '../version';
@@ -32,6 +35,8 @@ export interface CliIo {
 const USAGE = `usage:
   poollab simulate <file.json | preset-id | -> [--seed N] [--format json|markdown|text] [--trace-hash-only]
                    [--site https://docs.example.com | --share-url URL]   (the link in the report)
+  poollab compare <before> <after> [--seed N] [--format markdown|json] [--share-url URL]
+                   (the after run takes the before's load, duration and seed)
   poollab normalize <file.json | preset-id | ->
   poollab presets
   poollab import <config file>... [--full] [--base <file.json | preset-id | ->]`;
@@ -139,6 +144,28 @@ export function main(argv: string[], io: CliIo): number {
     if (command === 'normalize') {
       const { scenario } = loadScenario(source, io, seed);
       io.stdout(`${JSON.stringify(scenario, null, 2)}\n`);
+      return 0;
+    }
+    if (command === 'compare') {
+      const afterSource = positional[1];
+      if (!afterSource)
+        throw new CliError(`poollab: compare needs two scenarios (before, after)\n${USAGE}`, 1);
+      const before = loadScenario(source, io, seed).scenario;
+      const after = alignAfter(before, loadScenario(afterSource, io, seed).scenario);
+      const [b, a] = [simulate(before).report, simulate(after).report];
+      const shareFlag = flags.get('share-url');
+      const format = flags.get('format') ?? 'markdown';
+      if (format === 'json')
+        io.stdout(
+          `${JSON.stringify({ before: b, after: a, rows: compareReports(b, a) }, null, 2)}\n`,
+        );
+      else
+        io.stdout(
+          formatComparison(b, a, {
+            shareUrl: typeof shareFlag === 'string' ? shareFlag : undefined,
+            version: POOL_LAB_VERSION,
+          }),
+        );
       return 0;
     }
     if (command !== 'simulate')

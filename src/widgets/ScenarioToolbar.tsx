@@ -7,6 +7,7 @@ import { formatReport } from '../report/markdown';
 import { shareUrl } from '../state/url-sync';
 import { useScenario, useScenarioScope } from '../state/use-page-scenario';
 import { POOL_LAB_VERSION } from '../version';
+import { ConfigPaste } from './parts/ConfigPaste';
 import { RunStatus } from './parts/RunStatus';
 import { useSimulation } from './parts/use-simulation';
 import { WidgetFrame, type WidgetProps } from './parts/WidgetFrame';
@@ -17,6 +18,7 @@ export default function ScenarioToolbar(props: WidgetProps) {
   return (
     <WidgetFrame title="Scenario" {...props}>
       <PresetPicker />
+      <ConfigPaste />
       <ExportImport />
       <MarkdownReport />
     </WidgetFrame>
