@@ -50,7 +50,7 @@ export function BarChart({
       : groupedBars(categories.length, shown);
   const colorOf = new Map(shown.map((s) => [s.key, s.color]));
   return (
-    <ChartFrame ariaLabel={label} x={x} y={y} legend={shown} note={note} {...layout}>
+    <ChartFrame ariaLabel={label} x={x} y={y} legend={shown} legendAlways note={note} {...layout}>
       {(box) => {
         const xs = scaleBand<string>()
           .domain(categories)

@@ -14,6 +14,8 @@ export interface ChartFrameProps extends LayoutOptions {
   x: ScaleOptions;
   y: ScaleOptions;
   legend?: readonly Pick<SeriesSpec, 'key' | 'label' | 'color' | 'dashed'>[];
+  /** Show the legend even for a single series. */
+  legendAlways?: boolean;
   /** A line under the chart: what the data can and cannot say. */
   note?: ReactNode;
   className?: string;
@@ -25,6 +27,7 @@ export function ChartFrame({
   x,
   y,
   legend = [],
+  legendAlways = false,
   note,
   className = '',
   children,
@@ -56,7 +59,7 @@ export function ChartFrame({
           </text>
         </svg>
       </div>
-      <Legend series={legend} />
+      <Legend series={legend} always={legendAlways} />
       {note && <figcaption className="poollab-chart__note">{note}</figcaption>}
     </figure>
   );

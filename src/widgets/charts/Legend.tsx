@@ -4,10 +4,13 @@ import { paletteVar, type SeriesSpec } from './options';
 
 export function Legend({
   series,
+  always = false,
 }: {
   series: readonly Pick<SeriesSpec, 'key' | 'label' | 'color' | 'dashed'>[];
+  /** Show a legend for a single series too (bars by kind name their one kind). */
+  always?: boolean;
 }) {
-  if (series.length < 2) return null;
+  if (series.length === 0 || (series.length < 2 && !always)) return null;
   return (
     <ul className="poollab-chart__legend">
       {series.map((s) => (
