@@ -1,0 +1,144 @@
+// What the engine is told about this machine. The real stack runs the scenario file as it
+// is; the engine runs the same file with the values below replaced, because they describe
+// the machine rather than the configuration, and the harness cannot reproduce the
+// scenario's own. Pure: no I/O.
+
+import type { Scenario } from '../../../src/scenario/index';
+
+/** The parts of tests/reality/calibrate.py's JSON that the comparison reads. */
+export interface Calibration {
+  connect_ms: Record<string, { median: number; p90: number; min: number; n: number }>;
+  select1_rtt_ms: Record<string, { median: number; p90: number; min: number; n: number }>;
+  http_path_ms: Record<string, { median: number; p90: number; min: number; n: number }>;
+  versions: Record<string, unknown>;
+  machine: {
+    nproc: number;
+    cpu_model: string;
+    kernel: string;
+    loadavg_at_start?: string[];
+    loadavg_at_end?: string[];
+  };
+}
+
+export interface ModelInput {
+  /** Key path in the scenario. */
+  path: string;
+  /** The value the engine runs with. */
+  value: number;
+  /** Where it comes from. */
+  source: string;
+}
+
+const need = (table: Calibration[keyof Calibration], key: string, what: string): number => {
+  const row = (table as Record<string, { median: number } | undefined>)[key];
+  if (!row || typeof row.median !== 'number') throw new Error(`calibration lacks ${what}.${key}`);
+  return row.median;
+};
+
+/**
+ * The reasons, one per replaced key, for the table printed by compare.ts and for the page.
+ * Each value is a median measured by calibrate.py in the same comparison run (or the saved
+ * one with --reuse).
+ */
+export const MODEL_INPUT_REASONS: Record<string, string> = {
+  'network.connect_ms':
+    'A new PostgreSQL connection (psycopg2.connect over TCP, trust authentication as the harness uses; with TLS when the scenario has tls). The scenario states a production network; the real run pays loopback and this machine.',
+  'network.rtt_ms':
+    'One SELECT 1 round trip on an open connection: direct, with TLS, or through PgBouncer, as the scenario connects.',
+  'network.pgbouncer_connect_ms':
+    "A client connection to PgBouncer whose server connection is already pooled; with TLS, plus the TLS handshake's measured cost (PostgreSQL with TLS minus without).",
+  'postgres.cores':
+    "The harness's queries are SELECT pg_sleep(s), which waits without using a core, so real queries never share PostgreSQL's CPU; the engine gets its largest value (256) so that its processor sharing never slows them either.",
+  faults:
+    'The harness cannot kill or restart a server in no time: it signals, waits for the shutdown, pauses, and starts the server again. The engine is given the times the real run had (its harness.faults_done: when each fault began, and how long the server was really down), so that both sides have the same outage.',
+  'app.cores':
+    "Every server, worker, PostgreSQL, PgBouncer and the load generator share this machine's cores, so each modelled server gets its share: nproc divided by the number of servers (at least 1).",
+};
+
+/** The values the engine runs with for scenario `sc` on the calibrated machine. */
+export function modelInputs(sc: Scenario, cal: Calibration): ModelInput[] {
+  const tls = sc.network.tls;
+  const viaPgb = sc.pgbouncer !== null;
+  const c = cal.connect_ms;
+  const plainConnect = need(c, 'tcp_trust', 'connect_ms');
+  const tlsConnect = need(c, 'tcp_trust_tls', 'connect_ms');
+  const connect = tls ? tlsConnect : plainConnect;
+  const rttKey = viaPgb ? 'pgbouncer' : tls ? 'direct_tls' : 'direct';
+  const rtt = need(cal.select1_rtt_ms, rttKey, 'select1_rtt_ms');
+  const pgbPlain = need(c, 'pgbouncer_trust', 'connect_ms');
+  const pgbConnect = tls ? pgbPlain + Math.max(0, tlsConnect - plainConnect) : pgbPlain;
+  const nproc = Math.max(1, cal.machine.nproc);
+  const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+  return [
+    {
+      path: 'network.connect_ms',
+      value: r3(connect),
+      source: tls ? 'connect_ms.tcp_trust_tls' : 'connect_ms.tcp_trust',
+    },
+    { path: 'network.rtt_ms', value: r3(rtt), source: `select1_rtt_ms.${rttKey}` },
+    {
+      path: 'network.pgbouncer_connect_ms',
+      value: r3(pgbConnect),
+      source: tls
+        ? 'connect_ms.pgbouncer_trust + (tcp_trust_tls − tcp_trust)'
+        : 'connect_ms.pgbouncer_trust',
+    },
+    { path: 'postgres.cores', value: 256, source: 'pg_sleep uses no CPU' },
+    {
+      path: 'app.cores',
+      value: Math.max(1, Math.floor(nproc / sc.app.servers)),
+      source: `machine.nproc ${nproc} / app.servers ${sc.app.servers}`,
+    },
+  ];
+}
+
+/** `sc` with the model inputs written in (a new object). */
+export function applyModelInputs(sc: Scenario, inputs: ModelInput[]): Scenario {
+  const out = structuredClone(sc);
+  for (const { path, value } of inputs) {
+    const keys = path.split('.');
+    let node = out as unknown as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
+    node[keys[keys.length - 1]!] = value;
+  }
+  return out;
+}
+
+/** A fault as the harness recorded it (harness.faults_done). */
+export interface FaultDone {
+  kind: string;
+  started_s?: number;
+  ended_s?: number;
+  down_s?: number;
+}
+
+/**
+ * Model inputs for the fault times the real run actually had, where they differ from the
+ * scenario's by more than 10 ms. The harness lists its timed faults in the scenario's
+ * order (idle_timeout is not timed and not listed).
+ */
+export function measuredFaultInputs(sc: Scenario, done: FaultDone[]): ModelInput[] {
+  const out: ModelInput[] = [];
+  const timed = sc.faults.map((f, i) => ({ f, i })).filter(({ f }) => f.kind !== 'idle_timeout');
+  timed.forEach(({ f, i }, j) => {
+    const d = done[j];
+    if (!d || d.kind !== f.kind || f.kind === 'idle_timeout') return;
+    const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+    if (typeof d.started_s === 'number' && Math.abs(d.started_s - f.at_s) > 0.01)
+      out.push({
+        path: `faults.${i}.at_s`,
+        value: r3(d.started_s),
+        source: 'harness.faults_done started_s',
+      });
+    if ('down_s' in f && typeof d.started_s === 'number' && typeof d.ended_s === 'number') {
+      const down = d.ended_s - d.started_s;
+      if (Math.abs(down - f.down_s) > 0.01)
+        out.push({
+          path: `faults.${i}.down_s`,
+          value: r3(down),
+          source: 'harness.faults_done ended_s − started_s',
+        });
+    }
+  });
+  return out;
+}
