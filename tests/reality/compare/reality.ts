@@ -168,7 +168,7 @@ class CgroupMeter {
    */
   private prioritise(): void {
     if (!this.dir) return;
-    let pids: string[] = [];
+    let pids: string[];
     try {
       pids = readFileSync(join(this.dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
     } catch {
