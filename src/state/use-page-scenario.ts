@@ -28,6 +28,8 @@ export interface ScenarioScopeProps {
   preset?: string;
   /** Preset to load when the page's link names no scenario (the defaults stay the engine's). */
   startPreset?: string;
+  /** Keep the URL in step with this scope (off where a page syncs several scopes itself). */
+  urlSync?: boolean;
   children: ReactNode;
 }
 
@@ -35,11 +37,15 @@ export function ScenarioScope({
   scope = MAIN_SCOPE,
   preset,
   startPreset,
+  urlSync = true,
   children,
 }: ScenarioScopeProps) {
   const [store] = useState(() => scenarioStore(scope, preset));
   // After hydration, so that the first render matches the HTML built from the defaults.
-  useEffect(() => startUrlSync(scope, store, window, startPreset), [scope, store, startPreset]);
+  useEffect(
+    () => (urlSync ? startUrlSync(scope, store, window, startPreset) : undefined),
+    [scope, store, startPreset, urlSync],
+  );
   return createElement(StoreContext.Provider, { value: { scope, store } }, children);
 }
 

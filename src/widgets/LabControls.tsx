@@ -25,13 +25,26 @@ const pathsOf = (prefix: string, exclude?: string) =>
 export default function LabControls(props: WidgetProps) {
   return (
     <WidgetFrame title="Configuration" {...props}>
+      <ControlGroups />
+    </WidgetFrame>
+  );
+}
+
+/** The grouped controls of the enclosing scope; `open` lists the groups shown unfolded. */
+export function ControlGroups({
+  open = ['app.', 'app.request.', 'pool.', 'pgbouncer.', 'postgres.'],
+}: {
+  open?: string[];
+}) {
+  return (
+    <>
       {GROUPS.map((group) => (
-        <details key={group.prefix} open={group.prefix !== 'network.'} className="poollab-group">
+        <details key={group.prefix} open={open.includes(group.prefix)} className="poollab-group">
           <summary>{group.title}</summary>
           <Group prefix={group.prefix} exclude={group.exclude} />
         </details>
       ))}
-    </WidgetFrame>
+    </>
   );
 }
 

@@ -1,0 +1,192 @@
+// Before and after, side by side: two scenarios (as in production, and with the
+// fix) run by the engine with the same load and seed, figure by figure, the
+// better side of each difference marked. The link carries both scenarios; the
+// Markdown report is the one `poollab compare` prints.
+import { useEffect, useId, useState } from 'react';
+import { useStore } from 'zustand';
+import {
+  alignAfter,
+  compareReports,
+  formatComparison,
+  type ComparisonRow,
+} from '../report/compare';
+import { PRESETS } from '../scenario/presets/index';
+import { compareQuery, startCompareSync, type Side } from '../state/compare-sync';
+import { scenarioStore } from '../state/scenario-store';
+import { ScenarioScope, useScenario, useScenarioScope } from '../state/use-page-scenario';
+import { POOL_LAB_VERSION } from '../version';
+import { ControlGroups } from './LabControls';
+import { ConfigPaste } from './parts/ConfigPaste';
+import { LinkNotices } from './parts/LinkNotices';
+import { RunStatus } from './parts/RunStatus';
+import { useSimulation } from './parts/use-simulation';
+import './widgets.css';
+
+export interface CompareProps {
+  before?: string;
+  after?: string;
+}
+
+export default function Compare({
+  before = 'memo-no-post-fork',
+  after = 'memo-production',
+}: CompareProps) {
+  const [stores] = useState(() => ({
+    before: scenarioStore('before'),
+    after: scenarioStore('after'),
+  }));
+  useEffect(() => startCompareSync(stores, { before, after }), [stores, before, after]);
+  return (
+    <section className="poollab-widget poollab-compare not-content" aria-label="Before and after">
+      <LinkNotices />
+      <div className="poollab-compare__sides">
+        <ScenarioScope scope="before" urlSync={false}>
+          <SideEditor side="before" title="Before: as in production" />
+        </ScenarioScope>
+        <ScenarioScope scope="after" urlSync={false}>
+          <SideEditor side="after" title="After: with the fix" />
+        </ScenarioScope>
+      </div>
+      <Results />
+    </section>
+  );
+}
+
+function SideEditor({ side, title }: { side: Side; title: string }) {
+  const { store } = useScenarioScope();
+  const basePreset = useScenario((s) => s.basePreset);
+  const id = useId();
+  return (
+    <div className="poollab-compare__side" role="group" aria-labelledby={`${id}-title`}>
+      <p id={`${id}-title`} className="poollab-widget__title">
+        {title}
+      </p>
+      <label htmlFor={`${id}-preset`} className="poollab-field__label">
+        Preset
+      </label>{' '}
+      <select
+        id={`${id}-preset`}
+        value={basePreset ?? ''}
+        onChange={(e) =>
+          e.currentTarget.value && store.getState().loadPreset(e.currentTarget.value)
+        }
+      >
+        <option value="">(own configuration)</option>
+        {PRESETS.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.title}
+          </option>
+        ))}
+      </select>
+      <ConfigPaste />
+      <ControlGroups open={[]} />
+      {side === 'after' && (
+        <p className="poollab-field__hint">
+          The after run takes the load, duration and seed of the before run.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Results() {
+  const before = useStoreScenario('before');
+  const after = alignAfter(before, useStoreScenario('after'));
+  const runBefore = useSimulation(before, false);
+  const runAfter = useSimulation(after, false);
+  const [status, setStatus] = useState('');
+  const b = runBefore.result?.report;
+  const a = runAfter.result?.report;
+  if (!b || !a) {
+    return (
+      <>
+        <RunStatus run={runBefore} />
+        <RunStatus run={runAfter} />
+      </>
+    );
+  }
+  const rows = compareReports(b, a);
+  const link = () => {
+    const stores = { before: scenarioStore('before'), after: scenarioStore('after') };
+    return new URL(`${window.location.pathname}?${compareQuery(stores)}`, window.location.href)
+      .href;
+  };
+  const copy = async (text: string, done: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setStatus(done);
+    } catch {
+      setStatus('The clipboard is not available here; select the text on the page instead.');
+    }
+  };
+  return (
+    <div className="poollab-compare__results">
+      <table>
+        <caption>
+          Both runs: seed {b.sim.seed}, the same load. The better side of each difference is marked.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">figure</th>
+            <th scope="col">before</th>
+            <th scope="col">after</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <ResultRow key={r.label} row={r} />
+          ))}
+        </tbody>
+      </table>
+      <p className="poollab-field__row">
+        <button type="button" onClick={() => copy(link(), 'Link copied.')}>
+          Copy link to this comparison
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            copy(
+              formatComparison(b, a, { shareUrl: link(), version: POOL_LAB_VERSION }),
+              'Comparison copied as Markdown.',
+            )
+          }
+        >
+          Copy comparison as Markdown
+        </button>
+        <span role="status" className="poollab-copylink__status">
+          {status}
+        </span>
+      </p>
+    </div>
+  );
+}
+
+function useStoreScenario(scope: Side) {
+  const [store] = useState(() => scenarioStore(scope));
+  return useStore(store, (s) => s.scenario);
+}
+
+const cell = (x: number | null) =>
+  x === null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+function ResultRow({ row }: { row: ComparisonRow }) {
+  const mark = (side: 'before' | 'after') =>
+    row.better === side
+      ? 'poollab-compare__better'
+      : row.better
+        ? 'poollab-compare__worse'
+        : undefined;
+  return (
+    <tr>
+      <th scope="row">{row.label.trim()}</th>
+      <td className={mark('before')}>
+        {cell(row.before)}
+        {row.better === 'before' && <span className="poollab-visually-hidden"> (better)</span>}
+      </td>
+      <td className={mark('after')}>
+        {cell(row.after)}
+        {row.better === 'after' && <span className="poollab-visually-hidden"> (better)</span>}
+      </td>
+    </tr>
+  );
+}
