@@ -60,12 +60,17 @@ function setRun(key: string, run: BackgroundRun | undefined): void {
   backgroundRuns.setState(next, true);
 }
 
+const users = new Map<string, number>();
+
 /**
  * Starts `s` in the Web Worker unless it is cached or already running; the
  * result lands in the cache and in `backgroundRuns`. Returns the run key.
+ * Each call must be paired with releaseBackgroundRun(key): a run nobody waits
+ * for any more (a slider moved on) is cancelled rather than left running.
  */
 export function startBackgroundRun(s: Scenario, trace: boolean): string {
   const key = runKey(s, trace);
+  users.set(key, (users.get(key) ?? 0) + 1);
   const current = backgroundRuns.getState()[key];
   if (cache.has(key) || (current && !current.cancelled)) return key;
   const run = runInWorker(s, { trace }, (p) => {
@@ -84,4 +89,18 @@ export function startBackgroundRun(s: Scenario, trace: boolean): string {
     setRun(key, { progress: 1, result, cancelled: false, cancel: () => undefined });
   });
   return key;
+}
+
+export function releaseBackgroundRun(key: string): void {
+  const left = (users.get(key) ?? 1) - 1;
+  if (left > 0) {
+    users.set(key, left);
+    return;
+  }
+  users.delete(key);
+  const run = backgroundRuns.getState()[key];
+  if (run && !run.result) {
+    run.cancel();
+    setRun(key, undefined);
+  }
 }

@@ -138,7 +138,11 @@ function UnderLoad() {
   const load =
     scenario.load.kind === 'closed'
       ? `${scenario.load.requests.toLocaleString('en-US')} requests from ${scenario.load.concurrency} concurrent clients`
-      : `${scenario.load.rate_per_s.toLocaleString('en-US')} requests/s for ${scenario.duration_s} s`;
+      : scenario.load.phases.length > 0
+        ? scenario.load.phases
+            .map((p) => `${p.rate_per_s.toLocaleString('en-US')}/s for ${p.duration_s} s`)
+            .join(', then ')
+        : `${scenario.load.rate_per_s.toLocaleString('en-US')} requests/s for ${scenario.duration_s} s`;
   return (
     <div className="poollab-underload">
       <p className="poollab-pool__row-label">Under load ({load}), the simulator gives:</p>

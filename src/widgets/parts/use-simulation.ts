@@ -8,6 +8,7 @@ import type { Scenario } from '../../scenario/types';
 import {
   backgroundRuns,
   cachedRun,
+  releaseBackgroundRun,
   runKey,
   runNow,
   runsOnMainThread,
@@ -30,7 +31,9 @@ export function useSimulation(scenario: Scenario, trace = false): RunState {
   const background = useStore(backgroundRuns, (runs) => runs[key]);
 
   useEffect(() => {
-    if (!small) startBackgroundRun(scenario, trace);
+    if (small) return;
+    const started = startBackgroundRun(scenario, trace);
+    return () => releaseBackgroundRun(started);
   }, [scenario, trace, small]);
 
   if (small)
