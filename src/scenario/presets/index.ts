@@ -23,12 +23,14 @@ import pgbouncerSessionPinned from './pgbouncer-session-pinned.json' with { type
 import pgbouncerTransactionDefaultMaxClientConn from './pgbouncer-transaction-default-max-client-conn.json' with { type: 'json' };
 import pgbouncerTransactionReserve from './pgbouncer-transaction-reserve.json' with { type: 'json' };
 import poolTimeoutTooFewConnections from './pool-timeout-too-few-connections.json' with { type: 'json' };
+import poolWaitSpike from './pool-wait-spike.json' with { type: 'json' };
 import postForkDisposeCloseTrue from './post-fork-dispose-close-true.json' with { type: 'json' };
 import queuepoolOverflow from './queuepool-overflow.json' with { type: 'json' };
 import sessionGlobal from './session-global.json' with { type: 'json' };
 import sharedSocketSyncWorkers from './shared-socket-sync-workers.json' with { type: 'json' };
 import tlsSharedSocket from './tls-shared-socket.json' with { type: 'json' };
 import twoServersMaxConnections100 from './two-servers-max-connections-100.json' with { type: 'json' };
+import workerTimeoutSync from './worker-timeout-sync.json' with { type: 'json' };
 
 export interface Preset {
   id: string;
@@ -61,11 +63,13 @@ export const PRESETS: readonly Preset[] = [
   pgbouncerRestartNoPrePing as Preset,
   pgbouncerSessionPinned as Preset,
   poolTimeoutTooFewConnections as Preset,
+  poolWaitSpike as Preset,
   postForkDisposeCloseTrue as Preset,
   queuepoolOverflow as Preset,
   sessionGlobal as Preset,
   sharedSocketSyncWorkers as Preset,
   tlsSharedSocket as Preset,
+  workerTimeoutSync as Preset,
 ];
 
 export function presetById(id: string): Preset | undefined {
