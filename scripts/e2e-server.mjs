@@ -18,11 +18,11 @@ function build(outDir, env) {
     {
       stdio: 'inherit',
       env: {
-      ...process.env,
-      ASTRO_TELEMETRY_DISABLED: '1',
-      ...(E2E_CACHE_DIR ? { POOLLAB_CACHE_DIR: E2E_CACHE_DIR } : {}),
-      ...env,
-    },
+        ...process.env,
+        ASTRO_TELEMETRY_DISABLED: '1',
+        ...(E2E_CACHE_DIR ? { POOLLAB_CACHE_DIR: E2E_CACHE_DIR } : {}),
+        ...env,
+      },
     },
   );
 }
