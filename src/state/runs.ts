@@ -98,9 +98,14 @@ export function releaseBackgroundRun(key: string): void {
     return;
   }
   users.delete(key);
-  const run = backgroundRuns.getState()[key];
-  if (run && !run.result) {
-    run.cancel();
-    setRun(key, undefined);
-  }
+  // Decide after the current render: a widget that re-renders releases and
+  // takes the same run again at once, and must not restart it.
+  setTimeout(() => {
+    if (users.has(key)) return;
+    const run = backgroundRuns.getState()[key];
+    if (run && !run.result) {
+      run.cancel();
+      setRun(key, undefined);
+    }
+  }, 0);
 }

@@ -2,7 +2,7 @@
 // fix) run by the engine with the same load and seed, figure by figure, the
 // better side of each difference marked. The link carries both scenarios; the
 // Markdown report is the one `poollab compare` prints.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import {
   alignAfter,
@@ -91,7 +91,8 @@ function SideEditor({ side, title }: { side: Side; title: string }) {
 
 function Results() {
   const before = useStoreScenario('before');
-  const after = alignAfter(before, useStoreScenario('after'));
+  const afterAsSet = useStoreScenario('after');
+  const after = useMemo(() => alignAfter(before, afterAsSet), [before, afterAsSet]);
   const runBefore = useSimulation(before, false);
   const runAfter = useSimulation(after, false);
   const [status, setStatus] = useState('');
