@@ -3,7 +3,6 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import react from '@astrojs/react';
 import mdx from '@astrojs/mdx';
-import rehypeBaseLinks from './src/markdown/rehype-base-links.mjs';
 
 // Where the site is published. Both can be set at build time so the same
 // source serves from a domain root or from a sub-path (see README, "Hosting").
@@ -16,7 +15,6 @@ export default defineConfig({
   // A separate build cache lets two builds run side by side (see scripts/e2e-ports.mjs).
   ...(process.env.POOLLAB_CACHE_DIR ? { cacheDir: process.env.POOLLAB_CACHE_DIR } : {}),
   trailingSlash: 'always',
-  markdown: { rehypePlugins: [[rehypeBaseLinks, { base }]] },
   // Everything the site needs ships with it: no fonts, analytics or CDNs.
   integrations: [
     starlight({
