@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { measureSite, pageWeightTable } from './page-weight';
+import { benchSliderRedraw } from './slider';
 
 async function benchPageWeight(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -22,6 +23,7 @@ async function benchPageWeight(): Promise<void> {
 }
 
 await benchPageWeight();
+await benchSliderRedraw();
 if (existsSync(new URL('./engine.ts', import.meta.url))) {
   const { benchEngine } = await import('./engine');
   await benchEngine();

@@ -1,0 +1,59 @@
+// Time from a slider move to the redrawn frame, in Chromium on the built site:
+// the control's input event, the engine re-running the scenario on the main
+// thread, React committing, and the next animation frame.
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-chromium.mjs';
+import { serveStatic } from '../../scripts/serve-static.mjs';
+
+export async function benchSliderRedraw(
+  distDir = 'dist',
+  page = 'lab/',
+  slider = 'pool_size',
+): Promise<void> {
+  const found = await findChromium();
+  if (!found) {
+    console.log('slider redraw: skipped (no Chromium)');
+    return;
+  }
+  const port = 4390;
+  const server = await serveStatic(distDir, '/', port);
+  const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${port}/${page}`);
+    const control = tab
+      .getByRole('region', { name: 'Configuration' })
+      .getByRole('slider', { name: slider });
+    await control.scrollIntoViewIfNeeded();
+    await tab.waitForFunction(
+      () => document.querySelectorAll('astro-island[ssr]').length < 3,
+      undefined,
+      { timeout: 20_000 },
+    );
+    await tab.waitForTimeout(1000);
+    const times = await control.evaluate(async (input: HTMLInputElement) => {
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+      const out: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const next = String(Number(input.value) + (i % 2 === 0 ? 1 : -1));
+        const start = performance.now();
+        setValue.call(input, next);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+        out.push(performance.now() - start);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return out;
+    });
+    const sorted = times.slice(2).sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+    const worst = sorted[sorted.length - 1] ?? NaN;
+    console.log(
+      `slider move to redrawn frame (/${page}, ${slider}, all views of one scenario): median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms over ${sorted.length} moves`,
+    );
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
