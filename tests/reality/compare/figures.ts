@@ -21,6 +21,8 @@ export interface Figures {
   pgb_clients_peak: number | null;
   connects: number;
   checkouts: number;
+  /** Requests completed (ok or failed) per second of the run. */
+  completed_rps: number;
 }
 
 /**
@@ -55,46 +57,85 @@ export function modelFigures(r: Report): Figures {
     pgb_clients_peak: r.pgbouncer ? r.pgbouncer.clients_peak : null,
     connects: r.pool.connects,
     checkouts: r.pool.checkouts,
+    completed_rps: r.sim.virtual_s > 0 ? (r.requests.ok + r.requests.failed) / r.sim.virtual_s : 0,
   };
 }
 
 /**
- * Real failures the harness left unclassified but whose text names their kind. Each entry
- * says when it applies and why; the moves are listed in the comparison's output. (They
- * belong in tests/reality/harness/classify.py; until they are there, they are here.)
+ * Real failures the harness classified by a text that says less than the whole message:
+ * each entry moves the matching raw texts from one kind to another, says when it applies
+ * and why, and the moves are listed in the comparison's output. (They belong in
+ * tests/reality/harness/classify.py; until they are there, they are here.)
  */
 export const RECLASSIFY: {
+  from: string;
   text: RegExp;
   to: string;
   when: (sc: Record<string, unknown>) => boolean;
   reason: string;
 }[] = [
   {
+    from: 'unclassified',
     text: /set_session cannot be used inside a transaction/,
     to: 'session_state',
     when: (sc) => (sc['app'] as { session_scope?: string } | undefined)?.session_scope === 'global',
     reason:
       "psycopg2 refuses to change a connection's session settings while another thread's transaction is open on it: with one Session shared by a worker's threads, that is the threads clashing over its connection.",
   },
+  {
+    from: 'connection_closed',
+    text: /connection to server at "[^"]*"(?: \([^)]*\))?, port \d+ failed: server closed the connection unexpectedly/,
+    to: 'connect_refused',
+    when: (sc) =>
+      ((sc['faults'] as { kind: string }[] | undefined) ?? []).some(
+        (f) => f.kind === 'postgres_restart' || f.kind === 'pgbouncer_restart',
+      ),
+    reason:
+      'A new connection ("connection to server at … failed") that the server accepted and closed at once, while it was shutting down for a restart: the server refusing a connect, as connect_refused counts it, not a pooled connection found closed.',
+  },
 ];
 
-/** How many unclassified real failures RECLASSIFY moves, by target kind. */
-export function reclassified(r: RealReport): Record<string, number> {
-  const moved: Record<string, number> = {};
-  for (const sample of r.raw_errors['unclassified'] ?? []) {
-    const rule = RECLASSIFY.find((x) => x.text.test(sample.text) && x.when(r.scenario));
-    if (rule) moved[rule.to] = (moved[rule.to] ?? 0) + sample.count;
+export interface Move {
+  from: string;
+  to: string;
+  count: number;
+}
+
+/** The real failures RECLASSIFY moves, with their counts (from the raw texts' counts). */
+export function reclassified(r: RealReport): Move[] {
+  const moves: Move[] = [];
+  for (const rule of RECLASSIFY) {
+    if (!rule.when(r.scenario)) continue;
+    const count = (r.raw_errors[rule.from] ?? [])
+      .filter((x) => rule.text.test(x.text))
+      .reduce((n, x) => n + x.count, 0);
+    if (count) moves.push({ from: rule.from, to: rule.to, count });
   }
-  return moved;
+  return moves;
+}
+
+/** The real raw texts by kind, after RECLASSIFY. */
+export function realTextsByKind(r: RealReport): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [kind, samples] of Object.entries(r.raw_errors)) {
+    for (const x of samples) {
+      const rule = RECLASSIFY.find(
+        (m) => m.from === kind && m.text.test(x.text) && m.when(r.scenario),
+      );
+      (out[rule ? rule.to : kind] ??= []).push(x.text);
+    }
+  }
+  return out;
 }
 
 export function realFigures(r: RealReport): Figures {
   const errors: Record<string, number> = { ...r.requests.errors };
   const other: Record<string, number> = { ...(r.requests.other_errors ?? {}) };
-  for (const [kind, n] of Object.entries(reclassified(r))) {
-    const m = Math.min(n, other['unclassified'] ?? 0);
-    other['unclassified'] = (other['unclassified'] ?? 0) - m;
-    errors[kind] = (errors[kind] ?? 0) + m;
+  for (const { from, to, count } of reclassified(r)) {
+    const table = from in errors ? errors : other;
+    const m = Math.min(count, table[from] ?? 0);
+    table[from] = (table[from] ?? 0) - m;
+    errors[to] = (errors[to] ?? 0) + m;
   }
   for (const [k, n] of Object.entries(other)) if (n) errors[`other:${k}`] = n;
   return {
@@ -111,5 +152,6 @@ export function realFigures(r: RealReport): Figures {
     pgb_clients_peak: r.pgbouncer ? r.pgbouncer.clients_peak : null,
     connects: r.pool.connects,
     checkouts: r.pool.checkouts,
+    completed_rps: r.harness.wall_s_load ? r.requests.completed / r.harness.wall_s_load : 0,
   };
 }

@@ -95,6 +95,13 @@ export const EXPLAINED: Explanation[] = [
     why: 'A connect that arrives while PostgreSQL is shutting down or starting up again is refused with this FATAL message, before the port closes or after it opens. The engine has neither window: the server is up, then down, then up.',
   },
   {
+    id: 'pg-closing-connect',
+    kind: 'connect_refused',
+    engine: null,
+    real: /^connection to server failed: server closed the connection unexpectedly/,
+    why: 'A new connection that PostgreSQL accepted and closed at once because it was shutting down: libpq reports it with the text of a lost connection. The engine refuses connects during an outage at TCP level (Connection refused) and has no shutdown window.',
+  },
+  {
     id: 'pgbouncer-server-login-retry',
     kind: 'connect_refused',
     engine: /server login has been failing, try again later \(server_login_retry\)/,

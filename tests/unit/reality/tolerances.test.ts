@@ -3,11 +3,13 @@ import { parseScenario, type Scenario, type ScenarioInput } from '../../../src/s
 import {
   pgPeakVisible,
   realFigures,
+  realTextsByKind,
   reclassified,
   type Figures,
 } from '../../../tests/reality/compare/figures';
 import type { RealReport } from '../../../tests/reality/compare/reality';
 import {
+  closedLoopCpuBound,
   contended,
   countSlack,
   envelope,
@@ -42,6 +44,7 @@ const fig = (over: Partial<Figures> = {}): Figures => ({
   pgb_clients_peak: null,
   connects: 4,
   checkouts: 100,
+  completed_rps: 10,
   ...over,
 });
 
@@ -52,6 +55,8 @@ const input = (over: Partial<CheckInput> = {}): CheckInput => ({
   pathP90Ms: 2,
   rigCpu: 0.3,
   cpuBusy: 0.5,
+  stackCpuMs: null,
+  nproc: 2,
   scenarioDiff: [],
   ...over,
 });
@@ -147,11 +152,11 @@ describe('runChecks', () => {
 
   it('allows the stack path above the model latency, not below it', () => {
     const models = [fig({ p50: 10, p95: 20 })];
-    // 3 × 2 ms + 3 queries × 1 ms = 9 ms above at p50
-    expect(status(runChecks(input({ models, real: fig({ p50: 18.9, p95: 20 }) })), 'p50')).toBe(
+    // 6 × 2 ms + 3 queries × 1 ms = 15 ms above at p50
+    expect(status(runChecks(input({ models, real: fig({ p50: 24.9, p95: 20 }) })), 'p50')).toBe(
       'pass',
     );
-    expect(status(runChecks(input({ models, real: fig({ p50: 19.2, p95: 20 }) })), 'p50')).toBe(
+    expect(status(runChecks(input({ models, real: fig({ p50: 25.2, p95: 20 }) })), 'p50')).toBe(
       'fail',
     );
     expect(status(runChecks(input({ models, real: fig({ p50: 7.9, p95: 20 }) })), 'p50')).toBe(
@@ -174,9 +179,26 @@ describe('runChecks', () => {
     expect(status(c2, 'throughput')).toBe('fail');
     const c3 = runChecks(input({ real: slow, cpuBusy: 0.99 }));
     expect(status(c3, 'throughput')).toBe('fail');
+    // …but an open load's latency is the queue for a core on a contended machine.
+    expect(status(c3, 'p50')).toBe('not-enforced');
+    expect(status(runChecks(input({ real: slow, cpuBusy: 0.5 })), 'p50')).toBe('fail');
     expect(contended(0.95, null)).toBe(true);
     expect(contended(0.5, 0.8)).toBe(true);
     expect(contended(null, null)).toBe(false);
+  });
+
+  it("does not enforce a closed loop's speed when the model's loop would need half the cores", () => {
+    const closed = norm({ load: { kind: 'closed', concurrency: 8, requests: 100 } });
+    const models = [fig({ completed_rps: 500 })];
+    const slow = fig({ throughput_rps: 2 });
+    const base = { scenario: closed, models, real: slow, cpuBusy: 0.5, rigCpu: 0.5 };
+    // 500/s × 2 ms = 1 core of 2: bound
+    expect(status(runChecks(input({ ...base, stackCpuMs: 2 })), 'throughput')).toBe('not-enforced');
+    // 500/s × 1.9 ms = 0.95 cores: not bound
+    expect(status(runChecks(input({ ...base, stackCpuMs: 1.9 })), 'throughput')).toBe('fail');
+    expect(
+      closedLoopCpuBound(false, { cpuBusy: 1, rigCpu: 1, stackCpuMs: 9, nproc: 2 }, 999),
+    ).toBeNull();
   });
 
   it('checks PgBouncer peaks only with PgBouncer', () => {
@@ -233,13 +255,49 @@ describe('reclassified real failures', () => {
     }) as unknown as RealReport;
 
   it("moves psycopg2's set_session refusal under a global Session to session_state", () => {
-    expect(reclassified(report('global'))).toEqual({ session_state: 3 });
+    expect(reclassified(report('global'))).toEqual([
+      { from: 'unclassified', to: 'session_state', count: 3 },
+    ]);
     expect(realFigures(report('global')).errors).toMatchObject({ session_state: 5 });
     expect(realFigures(report('global')).errors['other:unclassified']).toBeUndefined();
   });
 
   it('leaves it unclassified otherwise', () => {
-    expect(reclassified(report('scoped'))).toEqual({});
+    expect(reclassified(report('scoped'))).toEqual([]);
     expect(realFigures(report('scoped')).errors['other:unclassified']).toBe(3);
+  });
+});
+
+describe('connects refused during a restart', () => {
+  it('moves a connect-time "server closed" to connect_refused when the scenario restarts a server', () => {
+    const text =
+      'sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "127.0.0.1", port 5 failed: server closed the connection unexpectedly';
+    const r = {
+      scenario: { faults: [{ kind: 'postgres_restart', at_s: 1, down_s: 1 }] },
+      requests: {
+        started: 10,
+        completed: 10,
+        ok: 6,
+        failed: 4,
+        errors: { connection_closed: 3, connect_refused: 1 },
+      },
+      latency_ms: { mean: 1, p50: 1, p90: 1, p95: 1, p99: 1, max: 1 },
+      throughput_rps: 1,
+      pool: { checkouts: 6, waited: 0, connects: 1, checked_out_peak: 1 },
+      postgres: { connections_peak: 1, connections_opened: 1, refused: 0 },
+      pgbouncer: null,
+      raw_errors: {
+        connection_closed: [
+          { count: 2, text },
+          {
+            count: 1,
+            text: 'sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) server closed the connection unexpectedly',
+          },
+        ],
+      },
+      harness: {},
+    } as unknown as RealReport;
+    expect(realFigures(r).errors).toMatchObject({ connection_closed: 1, connect_refused: 3 });
+    expect(realTextsByKind(r)['connect_refused']).toEqual([text]);
   });
 });
