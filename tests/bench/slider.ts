@@ -24,13 +24,15 @@ export async function benchSliderRedraw(
     const control = tab
       .getByRole('region', { name: 'Configuration' })
       .getByRole('slider', { name: slider });
+    // Bring every view into play (they hydrate when visible), then come back to the control.
+    await tab.evaluate(async () => {
+      for (const island of Array.from(document.querySelectorAll('astro-island'))) {
+        island.scrollIntoView();
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    });
     await control.scrollIntoViewIfNeeded();
-    await tab.waitForFunction(
-      () => document.querySelectorAll('astro-island[ssr]').length < 3,
-      undefined,
-      { timeout: 20_000 },
-    );
-    await tab.waitForTimeout(1000);
+    await tab.waitForTimeout(2000);
     const times = await control.evaluate(async (input: HTMLInputElement) => {
       const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
       const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(null)));

@@ -257,3 +257,37 @@ test('Lab: the Markdown report is the CLI report for the same scenario and seed'
   );
   expect(markdown).toBe(cli);
 });
+
+test('Lab: pasting a gunicorn.conf.py sets the scenario and lists what was ignored and why', async ({
+  page,
+}) => {
+  await page.goto('lab/');
+  await hydrateAllIslands(page);
+  const bar = toolbar(page);
+  await bar.getByText('Paste your configuration').click();
+  await bar
+    .getByLabel(/gunicorn.conf.py or its command line/)
+    .fill(
+      [
+        'import multiprocessing',
+        'workers = 4',
+        'threads  =   16   # per worker',
+        'preload_app = True',
+        'backlog = multiprocessing.cpu_count() * 2 + 1',
+        'def post_fork(server, worker):',
+        '    from app import db',
+        '    db.engine.dispose(close=False)',
+      ].join('\n'),
+    );
+  await bar.getByRole('button', { name: 'Read configuration' }).click();
+  const status = bar.locator('.poollab-importstatus');
+  await expect(status).toContainText('settings applied');
+  await expect(status.getByRole('list', { name: 'Recognised' })).toContainText('app.post_fork');
+  await expect(status.getByRole('list', { name: 'Ignored' })).toContainText('backlog');
+  const controls = page.getByRole('region', { name: 'Configuration' });
+  await expect(controls.getByRole('slider', { name: 'workers' })).toHaveValue('4');
+  await expect(controls.getByRole('slider', { name: 'threads' })).toHaveValue('16');
+  await expect(controls.getByRole('combobox', { name: 'post_fork' })).toHaveValue(
+    'dispose_close_false',
+  );
+});

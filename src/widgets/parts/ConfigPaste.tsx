@@ -4,7 +4,7 @@
 // the scenario takes the settings the model knows. The reader sees what was
 // recognised, what was ignored and why. Everything shown is text, never HTML.
 import { useId, useState } from 'react';
-import { importToScenario, type ScenarioImport } from '../../formats/import/index';
+import type { ScenarioImport } from '../../formats/import/index';
 import { useScenarioScope } from '../../state/use-page-scenario';
 
 const SHOWN = 30;
@@ -15,7 +15,9 @@ export function ConfigPaste() {
   const [result, setResult] = useState<ScenarioImport | null>(null);
   const id = useId();
 
-  const read = () => {
+  const read = async () => {
+    // The parsers (a Python grammar among them) load when first needed, not with the page.
+    const { importToScenario } = await import('../../formats/import/index');
     const imported = importToScenario([{ text }], store.getState().scenario);
     setResult(imported);
     if (imported.ok && imported.scenario) store.getState().replace(imported.scenario);
