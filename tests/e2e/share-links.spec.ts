@@ -280,7 +280,7 @@ test('Lab: pasting a gunicorn.conf.py sets the scenario and lists what was ignor
       ].join('\n'),
     );
   await bar.getByRole('button', { name: 'Read configuration' }).click();
-  const status = bar.locator('.poollab-importstatus');
+  const status = bar.locator('.poollab-configpaste .poollab-importstatus');
   await expect(status).toContainText('settings applied');
   await expect(status.getByRole('list', { name: 'Recognised' })).toContainText('app.post_fork');
   await expect(status.getByRole('list', { name: 'Ignored' })).toContainText('backlog');
