@@ -55,6 +55,7 @@ test('Incident playbook: one section per symptom, and its pool widget runs', asy
 test('Incident playbook: every preset link names a preset, and opens the Lab on it', async ({
   page,
 }) => {
+  test.setTimeout(120_000);
   await page.goto('incident-playbook/');
   const hrefs = await page
     .locator('main a[href*="lab/?preset="]')
@@ -111,8 +112,10 @@ test('Incident playbook: every preset link names a preset, and opens the Lab on 
     ],
   ];
   for (const [id, check] of checks) {
-    await page.goto('incident-playbook/');
-    await page.locator(`main a[href*="lab/?preset=${id}"]`).first().click();
+    // Open the link's own address (a new page load, as from a postmortem).
+    const href = hrefs.find((h) => new URL(h).searchParams.get('preset') === id);
+    expect(href, id).toBeDefined();
+    await page.goto(href ?? '');
     await expect(page).toHaveURL(new RegExp(`/lab/\\?preset=${id}`));
     await hydrateAllIslands(page);
     await check(page);
