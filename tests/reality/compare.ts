@@ -184,7 +184,7 @@ function textCheck(rows: TextRow[]): CheckResult {
   return {
     id: 'texts',
     status: bad.length ? 'fail' : rows.length ? 'pass' : 'n/a',
-    model: `${kinds.length} kinds`,
+    model: `${kinds.length} kind${kinds.length === 1 ? '' : 's'}`,
     real: `${rows.filter((r) => r.verdict === 'same').length} same, ${rows.filter((r) => r.verdict === 'explained').length} explained`,
     detail: bad.length
       ? `unexplained: ${bad.map((r) => `${r.kind}: engine ${JSON.stringify(r.engine)} vs real ${JSON.stringify(r.real)}`).join('; ')}`

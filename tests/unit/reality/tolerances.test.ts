@@ -4,12 +4,14 @@ import {
   pgPeakVisible,
   realFigures,
   realTextsByKind,
+  realThroughput,
   reclassified,
   type Figures,
 } from '../../../tests/reality/compare/figures';
 import type { RealReport } from '../../../tests/reality/compare/reality';
 import {
   closedLoopCpuBound,
+  closedLoopSlowdown,
   contended,
   countSlack,
   envelope,
@@ -190,7 +192,7 @@ describe('runChecks', () => {
   it("does not enforce a closed loop's speed when the model's loop would need half the cores", () => {
     const closed = norm({ load: { kind: 'closed', concurrency: 8, requests: 100 } });
     const models = [fig({ completed_rps: 500 })];
-    const slow = fig({ throughput_rps: 2 });
+    const slow = fig({ throughput_rps: 0.5 });
     const base = { scenario: closed, models, real: slow, cpuBusy: 0.5, rigCpu: 0.5 };
     // 500/s × 2 ms = 1 core of 2: bound
     expect(status(runChecks(input({ ...base, stackCpuMs: 2 })), 'throughput')).toBe('not-enforced');
@@ -199,6 +201,30 @@ describe('runChecks', () => {
     expect(
       closedLoopCpuBound(false, { cpuBusy: 1, rigCpu: 1, stackCpuMs: 9, nproc: 2 }, 999),
     ).toBeNull();
+  });
+
+  it("allows a closed loop the stack's path on every request, by Little's law", () => {
+    // One sync worker, 8 users, the model turning a request around every 20 ms (50/s).
+    const closed = norm({
+      app: { workers: 1, threads: 1 },
+      load: { kind: 'closed', concurrency: 8, requests: 600 },
+    });
+    const models = [fig({ completed_rps: 50, throughput_rps: 50, p50: 160, p95: 200 })];
+    // 20 ms + 20 ms of path: half the speed, twice the latency.
+    expect(closedLoopSlowdown(closed, models, 20)).toBeCloseTo(2);
+    expect(closedLoopSlowdown(norm({ load: { kind: 'open', rate_per_s: 5 } }), models, 20)).toBe(1);
+    const base = { scenario: closed, models, pathP90Ms: 3, cpuBusy: 0.5, rigCpu: 0.2 };
+    // allowance at p50: 6 × 3 + 3 queries = 21 ms → slowdown 41/20
+    const checks = runChecks(
+      input({ ...base, real: fig({ throughput_rps: 25, p50: 320, p95: 400 }) }),
+    );
+    expect(status(checks, 'throughput')).toBe('pass');
+    expect(status(checks, 'p50')).toBe('pass');
+    const tooSlow = runChecks(
+      input({ ...base, real: fig({ throughput_rps: 20, p50: 400, p95: 400 }) }),
+    );
+    expect(status(tooSlow, 'throughput')).toBe('fail');
+    expect(status(tooSlow, 'p50')).toBe('fail');
   });
 
   it('checks PgBouncer peaks only with PgBouncer', () => {
@@ -299,5 +325,20 @@ describe('connects refused during a restart', () => {
     } as unknown as RealReport;
     expect(realFigures(r).errors).toMatchObject({ connection_closed: 1, connect_refused: 3 });
     expect(realTextsByKind(r)['connect_refused']).toEqual([text]);
+  });
+});
+
+describe('realThroughput', () => {
+  const r = (kind: string, wall: number) =>
+    ({
+      scenario: { duration_s: 10, load: { kind } },
+      requests: { ok: 300 },
+      throughput_rps: 300 / wall,
+      harness: { wall_s_load: wall },
+    }) as unknown as RealReport;
+  it("divides an open load's successes by duration_s, not by the drain after it", () => {
+    expect(realThroughput(r('open', 12))).toBe(30);
+    expect(realThroughput(r('closed', 12))).toBe(25);
+    expect(realThroughput(r('open', 9.5))).toBeCloseTo(300 / 9.5);
   });
 });
