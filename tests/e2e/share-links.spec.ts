@@ -106,9 +106,19 @@ test('history: a burst of changes is one entry, and back restores the previous c
   await page.goto('lab/');
   await hydrateAllIslands(page);
   const size = controls(page).getByRole('slider', { name: 'pool_size' });
-  await size.focus();
-  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  const before = await page.evaluate(() => history.length);
+  // A drag: five input events in one go (keyboard presses on a loaded machine can
+  // be more than the settle time apart, which is then rightly two entries).
+  await size.evaluate((input: HTMLInputElement) => {
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+    for (let v = 3; v <= 7; v++) {
+      setValue.call(input, String(v));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  });
   await expect(size).toHaveValue('7');
+  expect(await page.evaluate(() => history.length)).toBe(before + 1);
+  await size.focus();
   await expect(page).toHaveURL(/pool\.pool_size=7/);
   const entries = await page.evaluate(() => history.length);
   await page.waitForTimeout(1200);
