@@ -14,7 +14,8 @@ export interface FormatOptions {
 
 const n = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
-function scenarioSummary(r: Report): string[] {
+/** The scenario of a run in a few lines: the stack from Gunicorn to PostgreSQL, the load, the faults. */
+export function describeScenario(r: Report): string[] {
   const s = r.scenario;
   const a = s.app;
   const p = s.pool;
@@ -57,7 +58,7 @@ function markdown(r: Report, o: FormatOptions): string {
     `## Pool Lab simulation${o.version ? ` (Pool Lab ${o.version}, model ${MODEL_VERSION})` : ''}`,
     '',
   );
-  for (const line of scenarioSummary(r)) out.push(`- ${line}`);
+  for (const line of describeScenario(r)) out.push(`- ${line}`);
   out.push(
     '',
     `**${n(q.ok)} ok, ${n(q.failed)} failed** of ${n(q.started)} requests in ${n(r.sim.virtual_s)} virtual seconds (${n(r.throughput_rps)} ok/s).`,
@@ -134,7 +135,7 @@ function text(r: Report, o: FormatOptions): string {
   out.push(
     `Pool Lab simulation${o.version ? ` (Pool Lab ${o.version}, model ${MODEL_VERSION})` : ''}`,
   );
-  for (const line of scenarioSummary(r)) out.push(`  ${line}`);
+  for (const line of describeScenario(r)) out.push(`  ${line}`);
   out.push('');
   out.push(
     `requests   ${n(q.started)} started, ${n(q.ok)} ok, ${n(q.failed)} failed${q.in_flight ? `, ${n(q.in_flight)} in flight at the end` : ''}`,

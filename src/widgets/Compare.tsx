@@ -15,10 +15,14 @@ import { compareQuery, startCompareSync, type Side } from '../state/compare-sync
 import { scenarioStore } from '../state/scenario-store';
 import { ScenarioScope, useScenario, useScenarioScope } from '../state/use-page-scenario';
 import { POOL_LAB_VERSION } from '../version';
+import type { Report } from '../engine/index';
+import { LatencyChart, TimeSeriesChart } from './charts/index';
 import { ControlGroups } from './LabControls';
 import { ConfigPaste } from './parts/ConfigPaste';
 import { LinkNotices } from './parts/LinkNotices';
+import { PrintButton, PrintHead } from './parts/PrintReport';
 import { RunStatus } from './parts/RunStatus';
+import { useMounted } from './parts/use-mounted';
 import { useSimulation } from './parts/use-simulation';
 import './widgets.css';
 
@@ -36,8 +40,14 @@ export default function Compare({
     after: scenarioStore('after'),
   }));
   useEffect(() => startCompareSync(stores, { before, after }), [stores, before, after]);
+  const ready = useMounted();
   return (
-    <section className="poollab-widget poollab-compare not-content" aria-label="Before and after">
+    <section
+      className="poollab-widget poollab-compare not-content"
+      aria-label="Before and after"
+      aria-busy={ready ? undefined : true}
+      data-ready={ready ? '' : undefined}
+    >
       <LinkNotices />
       <div className="poollab-compare__sides">
         <ScenarioScope scope="before" urlSync={false}>
@@ -96,6 +106,7 @@ function Results() {
   const runBefore = useSimulation(before, false);
   const runAfter = useSimulation(after, false);
   const [status, setStatus] = useState('');
+  const mounted = useMounted();
   const b = runBefore.result?.report;
   const a = runAfter.result?.report;
   if (!b || !a) {
@@ -122,6 +133,14 @@ function Results() {
   };
   return (
     <div className="poollab-compare__results">
+      <PrintHead
+        title="Pool Lab: before and after"
+        runs={[
+          { title: 'Before', report: b },
+          { title: 'After', report: a },
+        ]}
+        link={mounted ? link() : ''}
+      />
       <table>
         <caption>
           Both runs: seed {b.sim.seed}, the same load. The better side of each difference is marked.
@@ -139,6 +158,7 @@ function Results() {
           ))}
         </tbody>
       </table>
+      <CompareCharts before={b} after={a} />
       <p className="poollab-field__row">
         <button type="button" onClick={() => copy(link(), 'Link copied.')}>
           Copy link to this comparison
@@ -154,6 +174,7 @@ function Results() {
         >
           Copy comparison as Markdown
         </button>
+        <PrintButton label="Print comparison" />
         <span role="status" className="poollab-copylink__status">
           {status}
         </span>
@@ -189,5 +210,45 @@ function ResultRow({ row }: { row: ComparisonRow }) {
         {row.better === 'after' && <span className="poollab-visually-hidden"> (better)</span>}
       </td>
     </tr>
+  );
+}
+
+/** The two runs drawn over each other: latency, and connections at PostgreSQL. */
+function CompareCharts({ before, after }: { before: Report; after: Report }) {
+  const end = Math.max(before.sim.virtual_s, after.sim.virtual_s);
+  // The after run takes the before's load and duration, so their buckets line up;
+  // the longer run's times carry both.
+  const t =
+    after.series.t_s.length > before.series.t_s.length ? after.series.t_s : before.series.t_s;
+  const bucketMs = Math.round(before.series.bucket_s * 1000);
+  const limit = before.scenario.postgres.max_connections;
+  const peak = Math.max(before.postgres.connections_peak, after.postgres.connections_peak);
+  return (
+    <div className="poollab-compare__charts">
+      <LatencyChart
+        runs={[
+          { key: 'before', label: 'before', latency: before.latency_ms, color: 6, dashed: true },
+          { key: 'after', label: 'after', latency: after.latency_ms, color: 1 },
+        ]}
+      />
+      <TimeSeriesChart
+        title="PostgreSQL connections"
+        t={t}
+        end={end}
+        series={[
+          {
+            key: 'before',
+            label: 'before',
+            values: before.series.postgres_connections,
+            color: 6,
+            dashed: true,
+          },
+          { key: 'after', label: 'after', values: after.series.postgres_connections, color: 1 },
+        ]}
+        y={{ label: 'PostgreSQL connections' }}
+        rules={peak * 2 >= limit ? [{ value: limit, label: 'max_connections' }] : []}
+        note={`The highest count in each ${bucketMs} ms bucket.`}
+      />
+    </div>
   );
 }

@@ -4,6 +4,7 @@
 import { scaleLinear } from 'd3-scale';
 import { connectionBudget } from '../engine/capacity';
 import { ScenarioScope, useScenario } from '../state/use-page-scenario';
+import { useMounted } from './parts/use-mounted';
 import './widgets.css';
 
 const fmt = (n: number | null) => (n === null ? 'unlimited' : n.toLocaleString('en-US'));
@@ -23,6 +24,7 @@ export function Budget() {
   const { app, pool, postgres } = scenario;
   const over = b.exceeded.includes('max_connections');
   const width = 320;
+  const ready = useMounted();
   const x = scaleLinear()
     .domain([0, Math.max(b.postgresConnections, b.postgresAvailable, 1)])
     .range([0, width]);
@@ -32,7 +34,12 @@ export function Budget() {
       : `min(${count(app.threads, 'thread', 'threads')}, ${pool.pool_size} + ${pool.max_overflow})`;
 
   return (
-    <section className="poollab-widget poollab-budget not-content" aria-label="Connection budget">
+    <section
+      className="poollab-widget poollab-budget not-content"
+      aria-label="Connection budget"
+      aria-busy={ready ? undefined : true}
+      data-ready={ready ? '' : undefined}
+    >
       <p className="poollab-budget__formula">
         <code>
           servers × workers ×{' '}

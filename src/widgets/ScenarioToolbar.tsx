@@ -8,7 +8,9 @@ import { shareUrl } from '../state/url-sync';
 import { useScenario, useScenarioScope } from '../state/use-page-scenario';
 import { POOL_LAB_VERSION } from '../version';
 import { ConfigPaste } from './parts/ConfigPaste';
+import { PrintButton, PrintHead } from './parts/PrintReport';
 import { RunStatus } from './parts/RunStatus';
+import { useMounted } from './parts/use-mounted';
 import { useSimulation } from './parts/use-simulation';
 import { WidgetFrame, type WidgetProps } from './parts/WidgetFrame';
 
@@ -16,7 +18,7 @@ const MAX_IMPORT_BYTES = 256 * 1024;
 
 export default function ScenarioToolbar(props: WidgetProps) {
   return (
-    <WidgetFrame title="Scenario" {...props}>
+    <WidgetFrame title="Scenario" className="poollab-toolbar" {...props}>
       <PresetPicker />
       <ConfigPaste />
       <ExportImport />
@@ -162,6 +164,10 @@ function MarkdownReport() {
   const [status, setStatus] = useState('');
   const [manual, setManual] = useState<string | null>(null);
   const report = run.result?.report;
+  // In the browser only, so that the server's HTML and the hydrating render agree.
+  const link = useMounted()
+    ? new URL(shareUrl(scope, store, window.location, ''), window.location.href).href
+    : '';
   const copy = async () => {
     if (!report) return;
     const url = new URL(shareUrl(scope, store, window.location, ''), window.location.href).href;
@@ -185,11 +191,13 @@ function MarkdownReport() {
         <button type="button" onClick={copy} disabled={!report}>
           Copy report as Markdown
         </button>
+        <PrintButton />
         <span role="status" className="poollab-copylink__status">
           {status}
         </span>
       </p>
       {!report && <RunStatus run={run} />}
+      {report && <PrintHead title="Pool Lab report" runs={[{ report }]} link={link} />}
       {manual !== null && (
         <textarea aria-label="Report as Markdown" readOnly rows={12} value={manual} />
       )}

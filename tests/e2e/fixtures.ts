@@ -82,6 +82,11 @@ export async function hydrateAllIslands(page: Page): Promise<void> {
     const island = islands.nth(i);
     await island.scrollIntoViewIfNeeded();
     await expect(island).not.toHaveAttribute('ssr', { timeout: 15_000 });
+    // Hydrated and running: the widget has read its link (until then it is aria-busy
+    // and may still show the page's defaults).
+    await expect(island.locator('.poollab-widget:not([data-ready])')).toHaveCount(0, {
+      timeout: 15_000,
+    });
   }
   await page.evaluate(() => window.scrollTo(0, 0));
 }
