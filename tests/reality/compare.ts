@@ -338,6 +338,21 @@ function subjectJson(r: SubjectResult) {
   };
 }
 
+/** When the real runs were made and how long they took (reused ones included). */
+function realRuns(results: SubjectResult[]) {
+  const dates = results
+    .map((r) => r.real.date)
+    .filter((d): d is string => d !== null)
+    .sort();
+  return {
+    first: dates[0] ?? null,
+    last: dates[dates.length - 1] ?? null,
+    wall_s: Math.round(results.reduce((s, r) => s + (r.real.wallS ?? 0), 0)),
+    run_now: results.filter((r) => r.real.source === 'run').length,
+    reused: results.filter((r) => r.real.source !== 'run').length,
+  };
+}
+
 function versionsOf(results: SubjectResult[], cal: Calibration): Record<string, unknown> {
   const fromRun = results.find((r) => r.real.source === 'run')?.real.report.versions;
   return fromRun ?? results[0]?.real.report.versions ?? cal.versions;
@@ -355,6 +370,7 @@ async function writeComparison(
     generated: new Date().toISOString(),
     command: `npm run reality:compare -- --write${opts.reuse ? ' --reuse' : ''}`,
     duration_s: seconds,
+    real_runs: realRuns(results),
     versions: versionsOf(results, cal),
     machine: {
       nproc: cal.machine?.nproc ?? cpus().length,

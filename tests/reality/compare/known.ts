@@ -75,8 +75,8 @@ const DESYNC_LEAKS_CONNECTION: Diagnosis = {
 
 const GLOBAL_SESSION: Diagnosis = {
   checks: ['ok', 'throughput', 'connects', 'failed', 'p50', 'p95', 'pg_peak'],
-  title: 'A clash in a shared Session often costs its connection, and the threads queue on it',
-  text: "With one Session shared by 16 threads and 30 ms queries, three real requests in four failed, against the model's five in eight. The model's clash rule (each side fails with probability 0.5) was calibrated with 8 threads and 5 ms queries. About one clash in ten also invalidated the Session's connection (psycopg2's 'set_session cannot be used inside a transaction', counted here as session_state), so the real workers opened about 100 connections against the model's 22, and PostgreSQL's peak was a few connections higher. The requests that succeeded took about three times as long as the model's. Threads that share a Session share its psycopg2 connection, and psycopg2 runs one command at a time on a connection (https://www.psycopg.org/docs/usage.html#thread-and-process-safety), so their queries wait for each other. Model change: while threads share the Session's connection, run their queries one at a time; on a clash, invalidate that connection with some probability; and calibrate the clash rule again with more threads and longer queries.",
+  title: "A shared Session's threads share its connection, and a clash often costs it",
+  text: "Threads that share one Session share its psycopg2 connection, and psycopg2 runs one command at a time on a connection (https://www.psycopg.org/docs/usage.html#thread-and-process-safety). So on the real stack their queries wait for each other, and the requests that succeed take longer: about three times the model's median with 16 threads and 30 ms queries. With 8 threads and 5 ms queries, the real worker also needed fewer connections (PostgreSQL peaked at 5 against the model's 8), because the engine lets each thread check out a connection of its own. With 16 threads, about one clash in ten invalidated the Session's connection (psycopg2's 'set_session cannot be used inside a transaction', counted here as session_state), so the real workers opened 80 to 110 connections against the model's 21. Three requests in four failed there, against the model's five in eight: its clash rule (each side fails with probability 0.5) was calibrated with 8 threads and 5 ms queries. Model change: give a global Session one connection per worker, used by one thread at a time; on a clash, invalidate that connection with some probability; and calibrate the clash rule again with more threads and longer queries.",
 };
 
 const GTHREAD_SPREAD: Diagnosis = {
@@ -101,6 +101,12 @@ const SESSION_PINNED_WAITS: Diagnosis = {
   checks: ['p50'],
   title: 'Successful requests waited longer for a server in session mode (not yet explained)',
   text: "The failures agree (query_wait_timeout 20 to 25 real against the model's 16 to 22), and so do the peaks of clients, servers and waiting clients. But the real requests that succeeded took longer at the median (123 to 174 ms over three runs, against the model's 87 to 119), and more of them waited more than a second for a server. A likely cause, not yet confirmed: after each query_wait_timeout SQLAlchemy invalidates the worker's pool, and in session mode every replaced connection is a new PgBouncer client that queues for a server behind the older waiters. To check it, compare PgBouncer's SHOW STATS total_wait_time (in the real report's extra.pgbouncer_stats) with the engine's pgbouncer.wait_ms, and count the real reconnects after each timeout.",
+};
+
+const REFORK_LATENCY: Diagnosis = {
+  checks: ['p50', 'p95'],
+  title: 'Re-forked gthread workers were slower than the model (not yet separated)',
+  text: "With max_requests recycling each of the 4 workers every few seconds, the real requests took about 50% longer at the median (108 to 128 ms over three runs, against the model's 83 to 86). The same setup without re-forks (memo-production) stays within the tolerance. Two causes are likely, and not yet told apart. First, a real worker's exit and its replacement's boot take tens to hundreds of milliseconds here: Gunicorn's graceful exit waits for the requests in flight, and the new worker runs post_worker_init. The engine boots a preloaded worker in 2 ms. Second, every database call's return needs the GIL, which a busy thread of a 16-thread worker can hold for up to CPython's 5 ms switch interval. The engine charges the GIL for app_ms only. Model change: once the harness records worker boot times, use them for the boot, and charge a short GIL hold per database call.",
 };
 
 const IN_FLIGHT_AT_FAULT: Diagnosis = {
@@ -131,7 +137,7 @@ export const DIAGNOSES: Record<string, Diagnosis[]> = {
   'preset:memo-global-session': [GLOBAL_SESSION],
   'preset:session-global': [GLOBAL_SESSION],
   'case:session-global': [GLOBAL_SESSION],
-  'preset:memo-post-worker-init-dispose': [GTHREAD_SPREAD],
+  'preset:memo-post-worker-init-dispose': [GTHREAD_SPREAD, REFORK_LATENCY],
   'preset:memo-production': [GTHREAD_SPREAD],
   'case:create-engine-pool-timeout': [CONSTANT_LOCKSTEP],
   'case:nullpool-connect-rate': [CONNECT_UNDER_LOAD],
