@@ -2,8 +2,10 @@
 // and its production.json and fixed.json are what `poollab import` wrote. This runs the
 // README's own commands in-process, in the example's directory as the README says, and
 // checks every pasted output byte for byte, so the page cannot drift from the tool. After a
-// change to the importers or the engine, run the commands again and paste their output.
-import { readFileSync } from 'node:fs';
+// change to the importers or the engine, `UPDATE_EXAMPLE=1 npm run test:unit --
+// tests/unit/cli/worked-example.test.ts` writes the new outputs into the files (then read the
+// README's own words again: its reading of the figures is checked below, not rewritten).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../../src/cli/poollab';
@@ -35,8 +37,8 @@ function commandLine(args: string[], redirect?: string): string {
   return `npm exec -- poollab ${args.join(' ')}${redirect ? ` > ${redirect}` : ''}`;
 }
 
-/** The fenced block right after `<!-- output: name -->`, exactly as it stands between its fences. */
-function pasted(readme: string, name: string): string {
+/** Where the fenced block after `<!-- output: name -->` starts and ends in the README. */
+function blockAt(readme: string, name: string): { start: number; end: number } {
   const marker = `<!-- output: ${name} -->\n\n`;
   const at = readme.indexOf(marker);
   expect(at, `README has no ${marker.trim()}`).toBeGreaterThanOrEqual(0);
@@ -50,7 +52,20 @@ function pasted(readme: string, name: string): string {
   // own ```json blocks stay inside a ```` block.
   const close = new RegExp(`^\\${fence[0]}{${fence.length},}[ \\t]*$`, 'm').exec(body);
   expect(close, `the block after ${marker.trim()} is not closed`).not.toBeNull();
-  return body.slice(0, close!.index);
+  const start = at + marker.length + open![0].length;
+  return { start, end: start + close!.index };
+}
+
+/** The fenced block right after `<!-- output: name -->`, exactly as it stands between its fences. */
+function pasted(readme: string, name: string): string {
+  const { start, end } = blockAt(readme, name);
+  return readme.slice(start, end);
+}
+
+/** The README with the block after `<!-- output: name -->` replaced by `text`. */
+function paste(readme: string, name: string, text: string): string {
+  const { start, end } = blockAt(readme, name);
+  return readme.slice(0, start) + text + readme.slice(end);
 }
 
 interface Report {
@@ -67,7 +82,7 @@ interface Report {
 }
 
 describe('examples/memo-postmortem', () => {
-  const readme = read('README.md');
+  let readme = read('README.md');
   let cwd = '';
   let production: ReturnType<typeof poollab>;
   let fixed: ReturnType<typeof poollab>;
@@ -79,8 +94,19 @@ describe('examples/memo-postmortem', () => {
     process.chdir(DIR);
     production = poollab([...IMPORT_PRODUCTION, ...BASE]);
     fixed = poollab([...IMPORT_FIXED, ...BASE]);
+    const update = process.env.UPDATE_EXAMPLE === '1';
+    if (update) {
+      writeFileSync('production.json', production.stdout);
+      writeFileSync('fixed.json', fixed.stdout);
+    }
     compare = poollab([...COMPARE, '--format', 'markdown']);
     json = JSON.parse(poollab([...COMPARE, '--format', 'json']).stdout) as typeof json;
+    if (update) {
+      readme = paste(readme, 'import production', production.stderr);
+      readme = paste(readme, 'import fixed', fixed.stderr);
+      readme = paste(readme, 'compare', compare.stdout);
+      writeFileSync('README.md', readme);
+    }
   });
 
   afterAll(() => {
