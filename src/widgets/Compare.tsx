@@ -117,6 +117,8 @@ function Results() {
       </>
     );
   }
+  // While either run for the latest change is on its way, the copies would not match the link.
+  const settling = runBefore.stale || runAfter.stale;
   const rows = compareReports(b, a);
   const link = () => {
     const stores = { before: scenarioStore('before'), after: scenarioStore('after') };
@@ -160,11 +162,13 @@ function Results() {
       </table>
       <CompareCharts before={b} after={a} />
       <p className="poollab-field__row">
-        <button type="button" onClick={() => copy(link(), 'Link copied.')}>
+        {settling && <span className="poollab-stale" data-stale="" />}
+        <button type="button" disabled={settling} onClick={() => copy(link(), 'Link copied.')}>
           Copy link to this comparison
         </button>
         <button
           type="button"
+          disabled={settling}
           onClick={() =>
             copy(
               formatComparison(b, a, { shareUrl: link(), version: POOL_LAB_VERSION }),

@@ -163,7 +163,8 @@ function MarkdownReport() {
   const run = useSimulation(scenario, false);
   const [status, setStatus] = useState('');
   const [manual, setManual] = useState<string | null>(null);
-  const report = run.result?.report;
+  // Not while the run for the latest change is on its way: the report and its link must match.
+  const report = run.stale ? undefined : run.result?.report;
   // In the browser only, so that the server's HTML and the hydrating render agree.
   const link = useMounted()
     ? new URL(shareUrl(scope, store, window.location, ''), window.location.href).href

@@ -5,6 +5,28 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-chromium.mjs';
 import { serveStatic } from '../../scripts/serve-static.mjs';
 
+/**
+ * In the page: moves the slider a step up or down twelve times, each time timing from the
+ * input event to the frame after it (two animation frames: the one React's commit lands in,
+ * then the next, which starts once that one is painted).
+ */
+const MOVE_AND_WAIT_FOR_FRAME = `async (input) => {
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+  const out = [];
+  for (let i = 0; i < 12; i++) {
+    const next = String(Number(input.value) + (i % 2 === 0 ? 1 : -1));
+    const start = performance.now();
+    setValue.call(input, next);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await frame();
+    await frame();
+    out.push(performance.now() - start);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return out;
+}`;
+
 export async function benchSliderRedraw(
   distDir = 'dist',
   page = 'lab/',
@@ -25,29 +47,17 @@ export async function benchSliderRedraw(
       .getByRole('region', { name: 'Configuration' })
       .getByRole('slider', { name: slider });
     // Bring every view into play (they hydrate when visible), then come back to the control.
-    await tab.evaluate(async () => {
-      for (const island of Array.from(document.querySelectorAll('astro-island'))) {
-        island.scrollIntoView();
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    });
+    for (const island of await tab.locator('astro-island').all()) {
+      await island.scrollIntoViewIfNeeded();
+      await island.locator('.poollab-widget[data-ready]').first().waitFor({ timeout: 30_000 });
+    }
     await control.scrollIntoViewIfNeeded();
     await tab.waitForTimeout(2000);
-    const times = await control.evaluate(async (input: HTMLInputElement) => {
-      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-      const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
-      const out: number[] = [];
-      for (let i = 0; i < 12; i++) {
-        const next = String(Number(input.value) + (i % 2 === 0 ? 1 : -1));
-        const start = performance.now();
-        setValue.call(input, next);
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await frame();
-        out.push(performance.now() - start);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      return out;
-    });
+    // Passed as source text: the TypeScript loader would otherwise add helpers the page lacks.
+    const times = (await control.evaluate(
+      (input, source) => (0, eval)(source)(input),
+      MOVE_AND_WAIT_FOR_FRAME,
+    )) as number[];
     const sorted = times.slice(2).sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
     const worst = sorted[sorted.length - 1] ?? NaN;

@@ -1,7 +1,9 @@
-// The engine's run of a scenario, for a widget: immediate for small runs (so a
-// slider move redraws in the same frame), in the Web Worker for long ones,
-// with progress and cancel.
-import { useEffect } from 'react';
+// The engine's run of a scenario, for a widget: immediate for small runs, in the
+// Web Worker for long ones, with progress and cancel. The run follows the
+// scenario as a deferred value: after a slider move React first redraws the
+// controls, then re-runs the views in an interruptible render, so a dragged
+// slider stays fluid on a page of many views and skips the steps it passed.
+import { useDeferredValue, useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { SimResult } from '../../engine/index';
 import type { Scenario } from '../../scenario/types';
@@ -21,11 +23,15 @@ export interface RunState {
   progress: number | null;
   cancel: () => void;
   cancelled: boolean;
+  /** The result is for an earlier scenario; the run for the current one is on its way. */
+  stale: boolean;
 }
 
 const idle = () => undefined;
 
-export function useSimulation(scenario: Scenario, trace = false): RunState {
+export function useSimulation(current: Scenario, trace = false): RunState {
+  const scenario = useDeferredValue(current);
+  const stale = scenario !== current;
   const small = runsOnMainThread(scenario);
   const key = runKey(scenario, trace);
   const background = useStore(backgroundRuns, (runs) => runs[key]);
@@ -37,13 +43,20 @@ export function useSimulation(scenario: Scenario, trace = false): RunState {
   }, [scenario, trace, small]);
 
   if (small)
-    return { result: runNow(scenario, trace), progress: null, cancel: idle, cancelled: false };
+    return {
+      result: runNow(scenario, trace),
+      progress: null,
+      cancel: idle,
+      cancelled: false,
+      stale,
+    };
   const result = background?.result ?? cachedRun(scenario, trace) ?? null;
-  if (result) return { result, progress: null, cancel: idle, cancelled: false };
+  if (result) return { result, progress: null, cancel: idle, cancelled: false, stale };
   return {
     result: null,
     progress: background?.progress ?? 0,
     cancel: background?.cancel ?? idle,
     cancelled: background?.cancelled ?? false,
+    stale,
   };
 }
