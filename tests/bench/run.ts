@@ -23,7 +23,14 @@ async function benchPageWeight(): Promise<void> {
 }
 
 await benchPageWeight();
-await benchSliderRedraw();
+// The Lab: one scenario behind every view. A chapter: one widget on its page's defaults.
+await benchSliderRedraw('dist', 'lab/', 'pool_size', 'Configuration');
+await benchSliderRedraw(
+  'dist',
+  'queuepool/',
+  'pool_size',
+  'QueuePool: checkouts, overflow and waits',
+);
 if (existsSync(new URL('./engine.ts', import.meta.url))) {
   const { benchEngine } = await import('./engine');
   await benchEngine();

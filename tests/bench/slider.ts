@@ -7,10 +7,11 @@ import { serveStatic } from '../../scripts/serve-static.mjs';
 
 /**
  * In the page: moves the slider a step up or down twelve times, each time timing from the
- * input event to the frame after it (two animation frames: the one React's commit lands in,
- * then the next, which starts once that one is painted).
+ * input event to two painted frames: the one with the control redrawn, and the one after
+ * every view has re-run (no figure left marked stale). A frame counts as painted when the
+ * animation frame after it starts.
  */
-const MOVE_AND_WAIT_FOR_FRAME = `async (input) => {
+const MOVE_AND_WAIT_FOR_FRAMES = `async (input) => {
   const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
   const out = [];
@@ -21,8 +22,11 @@ const MOVE_AND_WAIT_FOR_FRAME = `async (input) => {
     input.dispatchEvent(new Event('input', { bubbles: true }));
     await frame();
     await frame();
-    out.push(performance.now() - start);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const control = performance.now() - start;
+    while (document.querySelector('[data-stale]')) await frame();
+    await frame();
+    out.push([control, performance.now() - start]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return out;
 }`;
@@ -31,6 +35,7 @@ export async function benchSliderRedraw(
   distDir = 'dist',
   page = 'lab/',
   slider = 'pool_size',
+  region = 'Configuration',
 ): Promise<void> {
   const found = await findChromium();
   if (!found) {
@@ -44,7 +49,8 @@ export async function benchSliderRedraw(
     const tab = await browser.newPage();
     await tab.goto(`http://127.0.0.1:${port}/${page}`);
     const control = tab
-      .getByRole('region', { name: 'Configuration' })
+      .getByRole('region', { name: region })
+      .first()
       .getByRole('slider', { name: slider });
     // Bring every view into play (they hydrate when visible), then come back to the control.
     for (const island of await tab.locator('astro-island').all()) {
@@ -56,14 +62,16 @@ export async function benchSliderRedraw(
     // Passed as source text: the TypeScript loader would otherwise add helpers the page lacks.
     const times = (await control.evaluate(
       (input, source) => (0, eval)(source)(input),
-      MOVE_AND_WAIT_FOR_FRAME,
-    )) as number[];
-    const sorted = times.slice(2).sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
-    const worst = sorted[sorted.length - 1] ?? NaN;
-    console.log(
-      `slider move to redrawn frame (/${page}, ${slider}, all views of one scenario): median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms over ${sorted.length} moves`,
-    );
+      MOVE_AND_WAIT_FOR_FRAMES,
+    )) as [number, number][];
+    const stats = (values: number[]) => {
+      const sorted = values.slice(2).sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+      return `median ${median.toFixed(1)} ms, worst ${(sorted[sorted.length - 1] ?? NaN).toFixed(1)} ms`;
+    };
+    console.log(`slider move on /${page} (${slider} in "${region}"), ${times.length - 2} moves:`);
+    console.log(`  to the frame with the control redrawn: ${stats(times.map((t) => t[0]))}`);
+    console.log(`  to the frame with every view re-run:   ${stats(times.map((t) => t[1]))}`);
   } finally {
     await browser.close();
     server.close();

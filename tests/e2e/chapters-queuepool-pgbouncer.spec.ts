@@ -2,7 +2,7 @@
 // the page comes alive (hydrated, its summary and run totals present), and one
 // keyboard or pointer interaction per widget changes what it reports.
 import type { Locator, Page } from '@playwright/test';
-import { expect, hydrateAllIslands, test } from './fixtures';
+import { expect, hydrateAllIslands, settled, test } from './fixtures';
 
 const POOL = 'QueuePool: checkouts, overflow and waits';
 const MUX = 'PgBouncer: clients onto server connections';
@@ -11,6 +11,7 @@ const MUX = 'PgBouncer: clients onto server connections';
 async function reported(widget: Locator): Promise<string> {
   await expect(widget.locator('.poollab-summary')).toContainText('At ');
   await expect(widget.getByTestId('run-totals')).not.toBeEmpty();
+  await settled(widget.page());
   return `${await widget.locator('.poollab-summary').textContent()} | ${await widget
     .getByTestId('run-totals')
     .textContent()}`;

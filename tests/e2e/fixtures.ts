@@ -74,6 +74,14 @@ export async function seriousAxeFindings(page: Page): Promise<AxeFinding[]> {
     }));
 }
 
+/**
+ * Waits until no widget shows the figures of an earlier scenario: views re-run as a
+ * deferred value after a change, so read a figure only once they have caught up.
+ */
+export async function settled(page: Page): Promise<void> {
+  await expect(page.locator('[data-stale]')).toHaveCount(0);
+}
+
 /** Scrolls to each `client:visible` island in turn and waits until it has hydrated. */
 export async function hydrateAllIslands(page: Page): Promise<void> {
   const islands = page.locator('astro-island');

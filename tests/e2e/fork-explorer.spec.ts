@@ -2,7 +2,7 @@
 // with the keyboard and read the summary; step and scrub back to the same
 // state; copy the link and find the same configuration and numbers in a new page.
 import type { Locator, Page } from '@playwright/test';
-import { expect, hydrateAllIslands, test } from './fixtures';
+import { expect, hydrateAllIslands, settled, test } from './fixtures';
 
 const PAGE = 'shared-connections/';
 const explorer = (page: Page) =>
@@ -15,6 +15,7 @@ async function stepUntil(widget: Locator, pattern: RegExp, limit = 400): Promise
   const summary = widget.locator('.poollab-fork__summary');
   const step = widget.getByRole('button', { name: 'Step forward one event' });
   for (let i = 0; i < limit; i++) {
+    await settled(widget.page());
     if (pattern.test((await summary.textContent()) ?? '')) return;
     await step.click();
   }
@@ -67,6 +68,7 @@ test('stepping and scrubbing back shows the same state as going forward', async 
   const back = widget.getByRole('button', { name: 'Step back one event' });
 
   await forward.click();
+  await settled(page);
   const seen = await summary.textContent();
   for (let i = 0; i < 6; i++) await forward.click();
   await expect(summary).not.toHaveText(seen ?? '');
@@ -76,6 +78,7 @@ test('stepping and scrubbing back shows the same state as going forward', async 
   const time = widget.getByRole('slider', { name: /^t = / });
   await time.focus();
   await page.keyboard.press('ArrowRight');
+  await settled(page);
   const at = await summary.textContent();
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
   await expect(summary).not.toHaveText(at ?? '');
@@ -95,6 +98,7 @@ test('a copied link reopens the same configuration and the same numbers', async 
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await expect(postWorkerInit).toHaveValue('dispose_close_true');
+  await settled(page);
   const totals = await widget.getByTestId('run-totals').textContent();
   const time = widget.getByRole('slider', { name: /^t = / });
   const at = await time.inputValue();

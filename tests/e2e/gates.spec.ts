@@ -8,6 +8,8 @@ import { allPages } from './pages';
 
 for (const path of allPages()) {
   test(`page /${path}: accessible, links resolve, stays on localhost`, async ({ page }) => {
+    // The evidence page holds a table and a chart per scenario: axe takes a while over it.
+    if (path === 'how-we-know/') test.slow();
     const response = await page.goto(path);
     expect(response?.status()).toBe(200);
     await hydrateAllIslands(page);

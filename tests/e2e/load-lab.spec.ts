@@ -2,7 +2,7 @@
 // failures appearing by kind, a big load in the Web Worker with progress and
 // cancel, and a copied link that reopens the same run.
 import type { Page } from '@playwright/test';
-import { expect, hydrateAllIslands, test } from './fixtures';
+import { expect, hydrateAllIslands, settled, test } from './fixtures';
 
 const PAGE = 'sizing/';
 /** The LoadLab of the "spike" scope (the second on the page). */
@@ -102,6 +102,7 @@ test('a copied link reopens the same load and the same numbers', async ({ page, 
   await expect(workers).toHaveValue('3');
   const summary = w.getByTestId('loadlab-summary');
   await expect(summary).toContainText('then 600/s for 3 s');
+  await settled(page);
   const text = await summary.textContent();
 
   await w.getByRole('button', { name: 'Copy link' }).click();

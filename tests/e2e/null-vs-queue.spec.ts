@@ -2,7 +2,7 @@
 // both sides and the comparison change; copy a link and find the same
 // configuration and the same numbers on a new page.
 import type { Page } from '@playwright/test';
-import { expect, hydrateAllIslands, test } from './fixtures';
+import { expect, hydrateAllIslands, settled, test } from './fixtures';
 
 const PAGE = 'nullpool/';
 const widget = (page: Page) =>
@@ -29,6 +29,7 @@ test('connect_ms moves the NullPool side, and the summary states the difference'
     }),
   ).toBeVisible();
   const latencyBefore = await nullLatency.getAttribute('aria-label');
+  await settled(page);
   const summaryBefore = await summary.textContent();
 
   // 5 ms → 10 ms, one keyboard step of 0.1 ms at a time.
@@ -60,6 +61,7 @@ test('a copied link reopens the same configuration and the same numbers', async 
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   await expect(threads).toHaveValue('6');
+  await settled(page);
   const summary = await w.getByTestId('nvq-summary').textContent();
   expect(summary).toContain('NullPool opened');
 

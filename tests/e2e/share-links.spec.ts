@@ -3,7 +3,7 @@
 // page and find the same configuration and the same numbers; and links that
 // carry garbage get a polite notice, not an error.
 import type { Page } from '@playwright/test';
-import { expect, hydrateAllIslands, test } from './fixtures';
+import { expect, hydrateAllIslands, settled, test } from './fixtures';
 
 const pool = (page: Page) =>
   page.getByRole('region', { name: 'QueuePool: checkouts, overflow and waits' });
@@ -18,6 +18,7 @@ test('PoolCheckout: keyboard, play, step, scrub back to the same state', async (
   await hydrateAllIslands(page);
   const widget = pool(page);
   const totals = widget.getByTestId('run-totals');
+  await settled(page);
   const before = await totals.textContent();
 
   const size = controls(page).getByRole('slider', { name: 'pool_size' });
@@ -32,6 +33,7 @@ test('PoolCheckout: keyboard, play, step, scrub back to the same state', async (
   await widget.getByRole('button', { name: 'Step forward one event' }).click();
   const time = widget.getByRole('slider', { name: /^t = / });
   const at = await time.inputValue();
+  await settled(page);
   const seen = await summary.textContent();
 
   await widget.getByRole('button', { name: 'Play' }).click();
@@ -57,6 +59,7 @@ test('PoolCheckout: a copied link reopens the same configuration and run', async
   await page.keyboard.press('ArrowLeft');
   await expect(threads).toHaveValue('14');
   await widget.getByRole('button', { name: 'New seed' }).click();
+  await settled(page);
   const totals = await widget.getByTestId('run-totals').textContent();
 
   await widget.getByRole('button', { name: 'Copy link' }).click();

@@ -1,6 +1,6 @@
 // Two islands on one page share the page's scenario store: a control moved in
 // one updates the other.
-import { expect, hydrateAllIslands, test } from './fixtures';
+import { expect, hydrateAllIslands, settled, test } from './fixtures';
 
 test('moving a control in one island updates the other', async ({ page }) => {
   await page.goto('');
@@ -8,6 +8,7 @@ test('moving a control in one island updates the other', async ({ page }) => {
   const budget = page.getByRole('region', { name: 'Connection budget' });
   const workers = page.getByRole('slider', { name: 'workers' });
   const threads = page.getByRole('slider', { name: 'threads' });
+  await settled(page);
   const before = await budget.textContent();
 
   await threads.focus();
@@ -21,6 +22,7 @@ test('moving a control in one island updates the other', async ({ page }) => {
   await expect(workers).toHaveValue('4');
   // 4 workers × min(16 threads, 5 + 10) = 60 connections at worst.
   await expect(budget).toContainText('= 1 × 4 × min(16 threads, 5 + 10) = 60 connections at worst');
+  await settled(page);
   expect(await budget.textContent()).not.toBe(before);
 });
 

@@ -6,6 +6,7 @@
 import { useDeferredValue, useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { SimResult } from '../../engine/index';
+import { useMounted } from './use-mounted';
 import type { Scenario } from '../../scenario/types';
 import {
   backgroundRuns,
@@ -31,6 +32,7 @@ const idle = () => undefined;
 
 export function useSimulation(current: Scenario, trace = false): RunState {
   const scenario = useDeferredValue(current);
+  const mounted = useMounted();
   const stale = scenario !== current;
   const small = runsOnMainThread(scenario);
   const key = runKey(scenario, trace);
@@ -50,7 +52,10 @@ export function useSimulation(current: Scenario, trace = false): RunState {
       cancelled: false,
       stale,
     };
-  const result = background?.result ?? cachedRun(scenario, trace) ?? null;
+  // While hydrating, what the server rendered: it runs no background runs, so a result the
+  // browser already has from another widget's run would not match its HTML. (The runs
+  // store itself reads as empty while hydrating.)
+  const result = background?.result ?? (mounted ? cachedRun(scenario, trace) : undefined) ?? null;
   if (result) return { result, progress: null, cancel: idle, cancelled: false, stale };
   return {
     result: null,
