@@ -8,23 +8,29 @@ import { serveStatic } from '../../scripts/serve-static.mjs';
 /**
  * In the page: moves the slider a step up or down twelve times, each time timing from the
  * input event to two painted frames: the one with the control redrawn, and the one after
- * every view has re-run (no figure left marked stale). A frame counts as painted when the
- * animation frame after it starts.
+ * every view has re-run (no figure left marked stale). A frame counts as painted at the
+ * first task after its animation frame callback (a message posted from it), as browsers
+ * paint right after those callbacks.
  */
 const MOVE_AND_WAIT_FOR_FRAMES = `async (input) => {
   const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+  const painted = () =>
+    new Promise((resolve) =>
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(null);
+        channel.port2.postMessage(null);
+      }),
+    );
   const out = [];
   for (let i = 0; i < 12; i++) {
     const next = String(Number(input.value) + (i % 2 === 0 ? 1 : -1));
     const start = performance.now();
     setValue.call(input, next);
     input.dispatchEvent(new Event('input', { bubbles: true }));
-    await frame();
-    await frame();
+    await painted();
     const control = performance.now() - start;
-    while (document.querySelector('[data-stale]')) await frame();
-    await frame();
+    while (document.querySelector('[data-stale]')) await painted();
     out.push([control, performance.now() - start]);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -8,6 +8,7 @@ import { eventCountAt, type Trace } from '../../engine/index';
 import { SPEEDS, playbackStore, type PlaybackStore, type Speed } from '../../state/playback-store';
 import { useScenario, useScenarioScope } from '../../state/use-page-scenario';
 import { usePrefersReducedMotion } from './reduced-motion';
+import { formatNumber } from '../charts/format';
 
 export function usePlayback(): PlaybackStore {
   return playbackStore(useScenarioScope().scope);
@@ -28,8 +29,7 @@ function usePlaybackClock(store: PlaybackStore) {
   }, [playing, store]);
 }
 
-const ms = (us: number) =>
-  `${(us / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })} ms`;
+const ms = (us: number) => `${formatNumber(us / 1000, 1)} ms`;
 const seconds = (us: number) => `${(us / 1e6).toFixed(3)} s`;
 
 export interface PlaybackProps {
