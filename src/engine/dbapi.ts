@@ -98,12 +98,47 @@ export function abandonConnect(w: World, req: Request): void {
   if (client && client.alive) pgbClientClosed(w, client);
 }
 
+/**
+ * session_scope "global": the worker's threads share one Session, whose connection runs
+ * one statement at a time (psycopg2 serialises the commands on a connection:
+ * https://www.psycopg.org/docs/usage.html#thread-and-process-safety), so a thread's query
+ * waits while another thread's runs. (The model still gives each thread the connection
+ * it checked out; the queue stands for the Session's.)
+ */
+function sessionTurn(w: World, req: Request): boolean {
+  const proc = req.proc!;
+  if (proc.sessionCmd === null || proc.sessionCmd === req) {
+    proc.sessionCmd = req;
+    return true;
+  }
+  req.step = S.SESSION_WAIT;
+  proc.sessionWait.push(req, req.gen);
+  return false;
+}
+
+/** The Session's statement is done (or abandoned): the next queued thread's query runs. */
+export function sessionRelease(w: World, req: Request): void {
+  const proc = req.proc;
+  if (!proc || proc.sessionCmd !== req) return;
+  proc.sessionCmd = null;
+  const q = proc.sessionWait;
+  while (q.length > 0) {
+    const next = q.shift()!;
+    if (next.gen !== q.lastTag || next.step !== S.SESSION_WAIT) continue;
+    proc.sessionCmd = next;
+    w.resumeAfter(next, S.SESSION_GO, 0);
+    return;
+  }
+}
+
 /** Run one query on req.conn; resumes the request with queryDone. */
 export function execute(w: World, req: Request): void {
+  if (w.eff.globalSession && !sessionTurn(w, req)) return;
   const sock = req.conn!.sock!;
   w.tr?.emit(TT.REQ_PHASE, req.id, PH.query);
   const code = beginUse(w, sock, req.proc!, req);
   if (code !== OK) {
+    sessionRelease(w, req);
     req.failKind = code;
     w.resumeAfter(req, S.FAIL, 0);
     return;
@@ -117,6 +152,7 @@ export function execute(w: World, req: Request): void {
 export function queryExecuted(w: World, req: Request): void {
   const sock = req.usingSock;
   endUse(w, req);
+  sessionRelease(w, req);
   if (sock?.client) pgbRelease(w, sock.client, 'statement');
   if (w.eff.rttUs > 0) w.resumeAfter(req, S.QUERY_DONE, w.eff.rttUs);
   else queryDone(w, req);

@@ -45,6 +45,8 @@ export const V = {
   serverLogin: 1,
   /** connect_refused: PgBouncer itself is down. */
   pgbouncerDown: 2,
+  /** session_state: pre-ping on a connection another thread's transaction holds. */
+  setSession: 2,
 } as const;
 
 const BG_E3Q8 = '(Background on this error at: https://sqlalche.me/e/20/e3q8)';
@@ -98,6 +100,9 @@ export function errorText(kind: number, variant: number, c: TextContext): string
       return `[CRITICAL] WORKER TIMEOUT (pid:${c.pid})`;
     case E.session_state:
       // https://docs.sqlalchemy.org/en/20/orm/session_basics.html#is-the-session-thread-safe-is-asyncsession-safe-to-share-in-concurrent-tasks
+      if (variant === V.setSession)
+        // psycopg2 connection.set_session (autocommit) refused inside a transaction
+        return '(psycopg2.ProgrammingError) set_session cannot be used inside a transaction\n(Background on this error at: https://sqlalche.me/e/20/f405)';
       return variant === 1
         ? "AttributeError: 'NoneType' object has no attribute 'twophase'"
         : "(sqlalchemy.exc.InvalidRequestError) This session is in 'prepared' state; no further SQL can be emitted within this transaction.";

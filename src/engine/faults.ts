@@ -7,6 +7,7 @@
 //   are refused for down_s.
 // - idle_timeout: a firewall, NAT or load balancer silently drops connections idle for
 //   longer than after_s; checked lazily at the next use (fd-table.ts beginUse).
+// at_s counts from the start of the load (w.loadStartUs), as the rest of the run does.
 // https://docs.sqlalchemy.org/en/20/core/pooling.html#dealing-with-disconnects
 import { pgbDown, pgbUp } from './pgbouncer';
 import { connectOtherClients, endBackends } from './postgres';
@@ -16,7 +17,7 @@ import { K, type World } from './world';
 export function scheduleFaults(w: World): void {
   w.sc.faults.forEach((fault, i) => {
     if (fault.kind === 'idle_timeout') return;
-    const at = Math.round(fault.at_s * 1e6);
+    const at = w.loadStartUs + Math.round(fault.at_s * 1e6);
     w.q.at(at, K.FAULT, i, 0);
     if (fault.kind !== 'terminate_backends')
       w.q.at(at + Math.round(fault.down_s * 1e6), K.FAULT, i, 1);

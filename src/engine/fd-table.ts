@@ -7,17 +7,17 @@
 // "can lead to unpredictable results" (https://www.postgresql.org/docs/current/libpq-connect.html).
 //
 // What the model does with a socket used by two processes (FACTS.md §3, §11):
-// - Without TLS, two uses that overlap in time interleave protocol messages (half of the
-//   time the replies go to the wrong process, OVERLAP_MIXUP): both then fail
-//   with protocol_error ("error with status PGRES_TUPLES_OK and no message from the
-//   libpq" / "This result object does not return rows"). SQLAlchemy does not see a
-//   disconnect, so the connection stays pooled and overlaps go on until the server
-//   ends the backend on a message it cannot parse. The model ends it after a number of
-//   overlaps drawn once per socket, uniformly from DESYNC_FATAL_MIN..DESYNC_FATAL_MAX.
-//   Each overlap fails two requests, so a socket fails about 12..60 requests by desync,
-//   plus one connection_closed per holder afterwards: the 13-62 failures seen on the
-//   real stack with 4 sync workers (FACTS.md §11). Uses that do not overlap work, as
-//   they do on the real stack.
+// - Without TLS, two uses that overlap in time interleave protocol messages. The backend
+//   answers in order and whichever process the kernel wakes first reads the first reply;
+//   a reply of the same shape as the one expected passes unnoticed, so only some overlaps
+//   break (OVERLAP_MIXUP): both uses then fail with protocol_error ("error with status
+//   PGRES_TUPLES_OK and no message from the libpq" / "This result object does not return
+//   rows"). SQLAlchemy does not see a disconnect, so the connection stays pooled and
+//   overlaps go on. Each mix-up may tear a message the server cannot parse, and the
+//   server then ends the backend (DESYNC_FATAL_P per mix-up), after which each holder
+//   gets one connection_closed and opens its own connection; until then the burst can
+//   also go on, or die out, without a close. Uses that do not overlap work, as they do on
+//   the real stack.
 // - With TLS, the session keys and sequence numbers live in the memory of the process
 //   that last used the socket: the first use by any other process fails with ssl_error
 //   ("SSL error: decryption failed or bad record mac") and the server ends the backend
@@ -33,14 +33,22 @@ import { endBackend } from './postgres';
 import { pgbClientClosed } from './pgbouncer';
 import { Sock as SockClass } from './world';
 
-export const DESYNC_FATAL_MIN = 6;
-export const DESYNC_FATAL_MAX = 30;
 /**
- * The share of overlapping uses that mix replies up. The backend runs the two queries one
- * after the other and answers in order; both processes wait in recv() and whichever the
- * kernel wakes first takes the first reply: the right one half of the time.
+ * The share of overlapping uses of a shared socket that break a reply. Calibrated on the
+ * real stack (tests/reality, Gunicorn 20.1, psycopg2 2.9, PostgreSQL 15): 2 sync workers
+ * using the master's connection for 600 requests (max-requests-refork: 516-522 uses by the
+ * workers, most of them overlapping) failed only 11-12 of them; 4 sync workers failed
+ * 20-21 in their first 1-3 s (fork-shared-no-hook, shared-socket-sync-workers); FACTS.md
+ * §11 saw 13-62.
  */
-export const OVERLAP_MIXUP = 0.5;
+export const OVERLAP_MIXUP = 0.05;
+/**
+ * The chance that a mix-up ends the backend (a torn message). Calibrated on the same runs:
+ * with 4 workers the backend ended after about 20 failures (3 connection_closed
+ * followed); with 2 workers it survived 11-12 failures over 6 s of re-forks (no
+ * connection_closed at all), which a fixed count of 6-30 mix-ups could not give.
+ */
+export const DESYNC_FATAL_P = 0.05;
 
 export function newSock(w: World, opener: Proc): Sock {
   // Sockets are not reused: records in other processes' pools may still point at them.
@@ -55,7 +63,6 @@ export function newSock(w: World, opener: Proc): Sock {
   s.activeProc = null;
   s.activeReq = null;
   s.overlaps = 0;
-  s.fatalAfter = 0;
   s.dying = false;
   s.backend = null;
   s.client = null;
@@ -147,9 +154,8 @@ export function beginUse(w: World, s: Sock, proc: Proc, req: Request): number {
   if (s.activeUses > 0 && s.activeProc !== proc && w.rng.next() < OVERLAP_MIXUP) {
     req.corrupt = E.protocol_error;
     if (s.activeReq) s.activeReq.corrupt = E.protocol_error;
-    if (s.overlaps === 0)
-      s.fatalAfter = DESYNC_FATAL_MIN + w.rng.below(DESYNC_FATAL_MAX - DESYNC_FATAL_MIN + 1);
-    if (++s.overlaps >= s.fatalAfter) s.dying = true;
+    s.overlaps++;
+    if (w.rng.next() < DESYNC_FATAL_P) s.dying = true;
   }
   s.activeUses++;
   s.activeProc = proc;

@@ -3,10 +3,12 @@
 // https://docs.gunicorn.org/en/stable/design.html
 // https://docs.gunicorn.org/en/stable/settings.html
 //
-// - Which worker takes a request: all workers of a server wait on one listening socket,
-//   and a blocking accept() wakes waiters in the order they started waiting. The model
-//   keeps one queue of free threads per server, oldest first: the thread that has been
-//   free longest takes the next request; with none free, requests wait in the backlog.
+// - Which worker takes a request: all workers of a server wait on one listening socket
+//   and race to accept() a new connection (Gunicorn 20.1; see idleSyncWorker and
+//   raceWinner). A sync worker accepts only when idle: the most recently idle one wins;
+//   with none idle, the connection waits in the backlog until a worker finishes. A gthread
+//   worker accepts even with every thread busy and queues the connection in its own
+//   thread pool, so requests can wait in one worker while another has free threads.
 // - Python time (app_ms) needs the worker's GIL and one of the server's cores, first
 //   come first served; it runs without preemption (no 5 ms switch interval).
 // - preload_app: the app (and its Engine) is created in the master, before fork; with
@@ -30,6 +32,11 @@ const BOOT_PRELOADED_US = 2_000;
 /** Booting a worker that imports the app itself (preload_app off). */
 const BOOT_IMPORT_US = 50_000;
 const MASTER_LOOP_US = 1_000_000;
+/**
+ * gunicorn's worker_connections (default 1000): a gthread worker stops accepting while it
+ * has this many connections (running or queued for a thread). gunicorn/workers/gthread.py.
+ */
+export const WORKER_CONNECTIONS = 1000;
 
 function newProc(w: World, server: Server, parent: Proc | null, threads: number): Proc {
   const proc = new Proc(w.procs.length, server, parent === null, parent, threads);
@@ -53,10 +60,15 @@ export function bootServers(w: World): void {
         forkAt = w.eff.connectUs + w.eff.queryUs;
       }
     }
+    let lastFork = 0;
     for (let k = 0; k < app.workers; k++) {
-      w.q.at(Math.round(forkAt), K.FORK, i, 0);
+      lastFork = Math.round(forkAt);
+      w.q.at(lastFork, K.FORK, i, 0);
       forkAt += w.rng.below(100_000);
     }
+    // The load begins once the last worker of every server is ready (forkWorker's boot),
+    // 1 µs later so that the worker's own ready event comes first.
+    w.loadStartUs = Math.max(w.loadStartUs, lastFork + bootUs(w) + 1);
     if (w.eff.syncWorkers && w.eff.timeoutUs > 0) w.q.at(MASTER_LOOP_US, K.MASTER_TICK, i, 0);
   }
 }
@@ -75,9 +87,15 @@ export function forkWorker(w: World, server: Server): void {
     w.m.inheritedConnections += child.pool!.idle.length;
     runHook(w, child, app.post_fork);
   }
+  w.q.after(bootUs(w), K.WORKER_READY, child.id, 0);
+}
+
+/** From fork to ready: the boot, and the app's import (with its query) when not preloaded. */
+function bootUs(w: World): number {
+  const app = w.sc.app;
   let boot = app.preload_app ? BOOT_PRELOADED_US : BOOT_IMPORT_US;
   if (!app.preload_app && app.master_connects) boot += w.eff.connectUs + w.eff.queryUs;
-  w.q.after(boot, K.WORKER_READY, child.id, 0);
+  return boot;
 }
 
 function runHook(w: World, proc: Proc, hook: string): void {
@@ -95,14 +113,27 @@ export function workerReady(w: World, proc: Proc): void {
   runHook(w, proc, app.post_worker_init);
   proc.accepting = true;
   w.tr?.emit(TT.PROC_READY, proc.id);
+  // The new worker's first accept() takes what is waiting in the listening socket's queue:
+  // a sync worker one connection, a gthread worker as many as worker_connections allows.
   const server = proc.server;
-  const threads = proc.freeThreadCount;
-  for (let t = 0; t < threads; t++) {
-    const next = server.backlog.shift();
-    if (next) {
-      assign(w, next, proc);
-      w.resumeAfter(next, S.START, 0);
-    } else server.idleThreads.push(proc);
+  while (server.backlog.length > 0 && canAccept(proc)) take(w, proc, server.backlog.shift()!);
+  if (w.eff.syncWorkers && proc.freeThreadCount > 0) server.idleWorkers.push(proc);
+}
+
+/** The worker can accept another connection (gthread: nr_conns < worker_connections). */
+function canAccept(p: Proc): boolean {
+  if (!p.alive || !p.accepting) return false;
+  return p.freeThreadCount > 0 || (p.threads > 1 && p.busy + p.queue.length < WORKER_CONNECTIONS);
+}
+
+/** The worker accepted `req` after the current event: a free thread runs it, or it queues. */
+function take(w: World, proc: Proc, req: Request): void {
+  if (proc.freeThreadCount > 0) {
+    assign(w, req, proc);
+    w.resumeAfter(req, S.START, 0);
+  } else {
+    req.proc = proc;
+    proc.queue.push(req);
   }
 }
 
@@ -115,27 +146,81 @@ function assign(w: World, req: Request, proc: Proc): void {
   w.tr?.emit(TT.REQ_ASSIGN, req.id, proc.id, req.thread);
 }
 
-function freeThread(server: Server): Proc | null {
-  const idle = server.idleThreads;
+/**
+ * Sync workers: an idle worker waits in select() on the listening socket, and select()
+ * puts each new waiter at the head of the socket's wait queue, so a new connection wakes
+ * the most recently idle worker first, and it wins the accept (LIFO). A worker that has
+ * just finished a request tries accept() before select(), so it takes what waits in the
+ * backlog (releaseThread). gunicorn/workers/sync.py (20.1) run_for_one.
+ */
+function idleSyncWorker(server: Server): Proc | null {
+  const idle = server.idleWorkers;
   while (idle.length > 0) {
-    const p = idle.shift()!;
+    const p = idle.pop()!;
     if (p.alive && p.accepting && p.freeThreadCount > 0) return p;
   }
   return null;
 }
 
+/**
+ * gthread workers: every worker's main thread waits in epoll_wait on the listening socket;
+ * a new connection wakes them all and the first back in accept() gets it, whether or not
+ * it has a free thread (it queues the connection in its own thread pool: gthread.py 20.1
+ * accept / enqueue_req; benoitc/gunicorn#3433). A worker whose GIL a request thread holds
+ * (Python running) gets back late, as its main thread must wait for the GIL, so it loses
+ * to any worker whose GIL is free; among the rest the race is a toss-up (uniform). Checked
+ * against tests/reality: with 4 workers x 16 threads at 60 req/s PostgreSQL peaked at 25
+ * (this rule: 23-30 over 20 seeds); the longest-idle-thread rule of model revision 1
+ * gave 40, a most-recently-idle rule 14-21.
+ */
+function raceWinner(w: World, server: Server): Proc | null {
+  const ws = server.workers;
+  let n = 0;
+  let gilFree = 0;
+  let only: Proc | null = null;
+  for (let i = 0; i < ws.length; i++) {
+    const p = ws[i]!;
+    if (!canAccept(p)) continue;
+    n++;
+    only = p;
+    if (p.gilHolder === null) gilFree++;
+  }
+  if (n <= 1) return only;
+  const byGil = gilFree > 0;
+  let k = w.rng.below(byGil ? gilFree : n);
+  for (let i = 0; i < ws.length; i++) {
+    const p = ws[i]!;
+    if (!canAccept(p) || (byGil && p.gilHolder !== null)) continue;
+    if (k-- === 0) return p;
+  }
+  return only;
+}
+
 /** A request reaches the server (from the load balancer). */
 export function acceptRequest(w: World, server: Server, req: Request): void {
-  const proc = server.backlog.length === 0 ? freeThread(server) : null;
+  const proc =
+    server.backlog.length > 0
+      ? null
+      : w.eff.syncWorkers
+        ? idleSyncWorker(server)
+        : raceWinner(w, server);
   if (!proc) {
     server.backlog.push(req);
     return;
   }
-  assign(w, req, proc);
-  startRequest(w, req);
+  if (proc.freeThreadCount > 0) {
+    assign(w, req, proc);
+    startRequest(w, req);
+  } else {
+    req.proc = proc;
+    proc.queue.push(req);
+  }
 }
 
-/** The request is done: its thread takes the next one from the backlog, or waits. */
+/**
+ * The request is done: its thread takes the next connection the worker queued, or (once
+ * below its limit) the worker accepts the next one waiting; else the thread waits.
+ */
 export function releaseThread(w: World, req: Request, proc: Proc): void {
   if (!proc.alive) return;
   proc.busy--;
@@ -145,6 +230,12 @@ export function releaseThread(w: World, req: Request, proc: Proc): void {
     proc.exiting = true;
     proc.accepting = false;
   }
+  const queued = proc.queue.shift();
+  if (queued) {
+    assign(w, queued, proc);
+    w.resumeAfter(queued, S.START, 0);
+    return;
+  }
   if (proc.exiting) {
     if (proc.busy === 0) exitWorker(w, proc, false);
     return;
@@ -153,7 +244,7 @@ export function releaseThread(w: World, req: Request, proc: Proc): void {
   if (next) {
     assign(w, next, proc);
     w.resumeAfter(next, S.START, 0);
-  } else proc.server.idleThreads.push(proc);
+  } else if (w.eff.syncWorkers) proc.server.idleWorkers.push(proc);
 }
 
 /**

@@ -1,6 +1,8 @@
 // The load: closed like `ab -n requests -c concurrency` (each virtual user sends its next
 // request as soon as its last one ends), or open Poisson arrivals at rate_per_s, or phase
 // by phase. Requests are spread over the servers round-robin, as a load balancer would.
+// The load begins once the servers are up (w.loadStartUs), as a load test against a running
+// server does; phases count from there.
 // https://httpd.apache.org/docs/2.4/programs/ab.html
 import { acceptRequest } from './gunicorn';
 import { newRequest } from './request';
@@ -11,8 +13,8 @@ export function startLoad(w: World): void {
   const load = w.sc.load;
   if (load.kind === 'closed') {
     const users = Math.min(load.concurrency, load.requests);
-    for (let vu = 0; vu < users; vu++) w.q.at(0, K.ARRIVAL, vu, 0);
-  } else scheduleNextArrival(w, 0);
+    for (let vu = 0; vu < users; vu++) w.q.at(w.loadStartUs, K.ARRIVAL, vu, 0);
+  } else scheduleNextArrival(w, w.loadStartUs);
 }
 
 export function arrival(w: World, vu: number): void {
@@ -41,14 +43,14 @@ export function requestDone(w: World, req: Request): void {
 function scheduleNextArrival(w: World, from: number): void {
   const load = w.sc.load;
   if (load.kind !== 'open') return;
-  const end = w.eff.durationUs;
+  const end = w.loadStartUs + w.eff.durationUs;
   if (load.phases.length === 0) {
     if (load.rate_per_s <= 0) return;
     const at = from + Math.round(w.rng.exponential(1e6 / load.rate_per_s));
     if (at < end) w.q.at(at, K.ARRIVAL, 0, 0);
     return;
   }
-  let phaseStart = 0;
+  let phaseStart = w.loadStartUs;
   let t = from;
   for (const phase of load.phases) {
     const phaseEnd = phaseStart + Math.round(phase.duration_s * 1e6);

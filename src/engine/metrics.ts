@@ -67,6 +67,8 @@ export class Histogram {
 /** A level over time (connections, checked-out...): current value, peak, per-bucket maxima. */
 export class Gauge {
   value = 0;
+  /** Time of bucket 0's start (the load's start): earlier changes count in bucket 0. */
+  origin = 0;
   peak = 0;
   readonly bucketMax: Float64Array;
   readonly bucketLast: Float64Array;
@@ -84,8 +86,9 @@ export class Gauge {
   add(delta: number, now: number): void {
     this.value += delta;
     if (this.value > this.peak) this.peak = this.value;
-    if (now >= this.bucketEnd || now < this.bucketEnd - this.bucketUs) {
-      this.bucket = Math.min(Math.floor(now / this.bucketUs), this.bucketMax.length - 1);
+    const t = now > this.origin ? now - this.origin : 0;
+    if (t >= this.bucketEnd || t < this.bucketEnd - this.bucketUs) {
+      this.bucket = Math.min(Math.floor(t / this.bucketUs), this.bucketMax.length - 1);
       this.bucketEnd = (this.bucket + 1) * this.bucketUs;
     }
     const b = this.bucket;
@@ -160,8 +163,27 @@ export class Metrics {
     void s;
   }
 
+  /** The load's start: the series count from here (earlier times go to bucket 0). */
+  get origin(): number {
+    return this.checkedOut.origin;
+  }
+  set origin(t: number) {
+    for (const g of [
+      this.checkedOut,
+      this.pgConnections,
+      this.pgbClients,
+      this.pgbServers,
+      this.pgbWaiting,
+      this.poolWaiting,
+    ])
+      g.origin = t;
+    this.originUs = t;
+  }
+  private originUs = 0;
+
   bucketOf(now: number): number {
-    return Math.min((now / this.bucketUs) | 0, this.buckets - 1);
+    const t = now > this.originUs ? now - this.originUs : 0;
+    return Math.min((t / this.bucketUs) | 0, this.buckets - 1);
   }
 
   arrive(now: number): void {

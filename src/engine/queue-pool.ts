@@ -17,7 +17,7 @@
 //   (invalidate_pool_on_disconnect); other errors (protocol desync) do not, so the
 //   connection goes back to the pool.
 // NullPool (null-pool.ts) is the same object with no idle queue and no limit.
-import { E, isDisconnect, OK } from './errors';
+import { E, isDisconnect, OK, V } from './errors';
 import { closeFd } from './fd-table';
 import {
   connect,
@@ -32,6 +32,17 @@ import { afterReturn, fail } from './request';
 import { nullPoolClose } from './null-pool';
 import { TT } from './trace';
 import { ConnRecord, K, Pool, S, type Proc, type Request, type World } from './world';
+
+/**
+ * session_scope "global" with pool_pre_ping: the chance that a checkout's ping lands on a
+ * connection another thread's transaction of the shared Session still holds (its commit
+ * put it back while a thread was inside). The ping turns on autocommit, psycopg2 refuses
+ * ("set_session cannot be used inside a transaction"), and SQLAlchemy invalidates the
+ * connection. Calibrated on tests/reality memo-global-session: 67 such invalidations
+ * against 547 checkouts, 88 connections opened (model 74-111 over 20 seeds); without
+ * pre-ping (session-global) none.
+ */
+export const SESSION_PING_CLASH = 0.2;
 
 export function createPool(w: World, proc: Proc): Pool {
   const pool = new Pool(proc, w.eff.nullPool, w.pools.length);
@@ -146,6 +157,14 @@ function prepare(w: World, req: Request, rec: ConnRecord): void {
     return;
   }
   if (eff.prePing && !rec.fresh && rec.sock) {
+    if (eff.globalSession && pool.proc.sessionUsers > 1 && w.rng.next() < SESSION_PING_CLASH) {
+      // The ping switches the connection to autocommit while another thread's transaction
+      // of the shared Session is open on it: psycopg2 refuses, SQLAlchemy invalidates it.
+      dropRecord(w, rec, true);
+      req.conn = null;
+      fail(w, req, E.session_state, V.setSession);
+      return;
+    }
     roundTrip(w, req, rec.sock, S.PINGED, pinged);
     return;
   }

@@ -91,7 +91,9 @@ function waitSummary(h: Histogram): WaitSummary {
 export function buildReport(w: World): Report {
   const m = w.m;
   const endUs = w.now;
-  const virtual_s = endUs / 1e6;
+  // The run's time is the load's: from its start (once the servers are up) to the end.
+  const spanUs = Math.max(0, endUs - w.loadStartUs);
+  const virtual_s = spanUs / 1e6;
   const errors = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, m.errors[i]!])) as Record<
     ErrorKind,
     number
@@ -152,17 +154,17 @@ export function buildReport(w: World): Report {
     notes: scenarioNotes(w.sc),
     error_samples: samples,
     little: {
-      mean_in_system: endUs > 0 ? area / endUs : 0,
+      mean_in_system: spanUs > 0 ? area / spanUs : 0,
       arrival_rate_per_s: virtual_s > 0 ? m.started / virtual_s : 0,
       mean_time_in_system_ms: m.completed ? ms(m.sojournSumUs / m.completed) : 0,
     },
-    series: buildSeries(w, endUs),
+    series: buildSeries(w, spanUs),
   };
 }
 
-function buildSeries(w: World, endUs: number): Series {
+function buildSeries(w: World, spanUs: number): Series {
   const m = w.m;
-  const last = Math.min(m.buckets - 1, Math.max(0, Math.ceil(endUs / m.bucketUs) - 1));
+  const last = Math.min(m.buckets - 1, Math.max(0, Math.ceil(spanUs / m.bucketUs) - 1));
   const arr = (a: Float64Array): number[] => Array.from(a.subarray(0, last + 1));
   const failed: number[] = [];
   const latency: number[] = [];

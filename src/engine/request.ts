@@ -9,7 +9,7 @@
 // Python time needs the worker's GIL and one of the server's cores (gunicorn.ts);
 // database time does not.
 import { E, errorText, OK, ERROR_KINDS } from './errors';
-import { abandonConnect, execute } from './dbapi';
+import { abandonConnect, execute, sessionRelease } from './dbapi';
 import { endUse } from './fd-table';
 import { pythonDone, releasePython, releaseThread, runPython } from './gunicorn';
 import { requestDone } from './load';
@@ -27,6 +27,16 @@ import {
 } from './queue-pool';
 import { PH, TT } from './trace';
 import { Request, S, type Proc, type Server, type World } from './world';
+
+/**
+ * Python a failed request runs before its thread is free: SQLAlchemy wraps the DBAPI
+ * error, the exception unwinds, and Flask writes the 500 response. Measured on the real
+ * stack (tests/reality case fsa-pool-timeout-truncation): one worker of 8 threads failed
+ * 196 requests at once (pool_timeout 0) in about 0.24 s, 1.2 ms of its GIL each; FACTS.md
+ * §11 saw each fail after about 5 ms with 8 threads. It replaces the rest of app_ms,
+ * which a failed request no longer runs.
+ */
+export const ERROR_PATH_US = 1_000;
 
 export function newRequest(w: World, server: Server): Request {
   const req = w.freeReqs.pop() ?? allocSlot(w);
@@ -75,11 +85,15 @@ function afterApp1(w: World, req: Request): void {
  * session_scope "global": one Session shared by the worker's threads. A thread that starts
  * using it while another thread is inside a transaction clashes with it: each side fails
  * with probability SESSION_CLASH_FAIL ("This session is in 'prepared' state", "'NoneType'
- * object has no attribute 'twophase'"). Calibrated on the real stack (tests/reality
- * session-global: 8 threads always busy, 97 of 300 ok; FACTS.md §11: 21 of 300 ok; at
- * 150 req/s on 2 × 16 threads, 43 % failed).
+ * object has no attribute 'twophase'"). The threads' queries also take turns on the
+ * Session's connection (dbapi.ts sessionTurn), so a thread stays inside longer and clashes
+ * more. Calibrated on the real stack (tests/reality, SQLAlchemy 1.4.46): 8 threads always
+ * busy with 2 queries of 5 ms (session-global) kept 74-78 of 300 requests (model 43-77
+ * over 20 seeds); 4 workers x 16 threads at 60 req/s with 3 queries of 29 ms
+ * (memo-global-session) failed 814 of 1165 (model 680-830); 0.5 failed too many in the
+ * first, 0.4 too few in the second. FACTS.md §11: 21 of 300 ok with 8 threads.
  */
-export const SESSION_CLASH_FAIL = 0.5;
+export const SESSION_CLASH_FAIL = 0.45;
 
 function beginDb(w: World, req: Request): void {
   if (w.eff.globalSession && !req.inSession) {
@@ -144,6 +158,13 @@ export function fail(w: World, req: Request, kind: number, variant: number): voi
     endUse(w, req);
     releaseAfterError(w, rec, kind);
   }
+  if (req.proc && req.proc.alive && !req.holdsGil) {
+    // The error path runs in Python before the thread is free (finish at S.ERROR_PATH).
+    req.failKind = kind;
+    req.failVariant = variant;
+    runPython(w, req, ERROR_PATH_US, S.ERROR_PATH);
+    return;
+  }
   finish(w, req, kind, variant);
 }
 
@@ -165,6 +186,8 @@ export function interrupt(w: World, req: Request, kind: number, variant: number)
 export function cleanup(w: World, req: Request): void {
   cancelQuery(w, req);
   endUse(w, req);
+  sessionRelease(w, req);
+  if (req.step === S.SESSION_WAIT) req.step = S.RUNNING;
   releasePython(w, req);
   abandonConnect(w, req);
   if (req.step === S.POOL_WAIT) {
@@ -247,11 +270,18 @@ export function resume(w: World, req: Request): void {
     case S.QUERY_DONE:
       queryDone(w, req);
       return;
+    case S.SESSION_GO:
+      execute(w, req);
+      return;
     case S.RETURNED:
       returned(w, req);
       return;
     case S.FAIL:
       fail(w, req, req.failKind, req.failVariant);
+      return;
+    case S.ERROR_PATH:
+      pythonDone(w, req);
+      finish(w, req, req.failKind, req.failVariant);
       return;
     default:
       return;

@@ -96,15 +96,17 @@ export function createSimulation(scenario: Scenario, options: SimOptions = {}): 
   if (w.pgb) {
     pgbTick(w);
   }
+  w.m.origin = w.loadStartUs;
   scheduleFaults(w);
   startLoad(w);
-  w.q.at(w.eff.durationUs, K.END, 0, 0);
+  const endAt = w.loadStartUs + w.eff.durationUs;
+  w.q.at(endAt, K.END, 0, 0);
 
   let final: SimResult | null = null;
   return {
     runUntil(tUs: number): void {
       if (w.stopped) return;
-      w.q.runUntil(Math.min(tUs, w.eff.durationUs), dispatch);
+      w.q.runUntil(Math.min(tUs, endAt), dispatch);
       if (w.q.size === 0) w.stopped = true;
     },
     get done() {
@@ -112,7 +114,7 @@ export function createSimulation(scenario: Scenario, options: SimOptions = {}): 
     },
     get progress() {
       if (w.stopped) return 1;
-      const byTime = w.q.now / w.eff.durationUs;
+      const byTime = Math.max(0, w.q.now - w.loadStartUs) / w.eff.durationUs;
       const load = w.sc.load;
       const byCount = load.kind === 'closed' ? w.m.completed / load.requests : 0;
       return Math.min(1, Math.max(byTime, byCount));

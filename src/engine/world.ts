@@ -53,14 +53,21 @@ export const S = {
   POOL_WAIT: 11,
   RUNNING: 12,
   DONE: 13,
+  /** A failed request's error path (the exception, the 500 response) runs in Python. */
+  ERROR_PATH: 14,
+  /** session_scope "global": waiting for the Session to finish another thread's statement. */
+  SESSION_WAIT: 15,
+  /** ... and now its turn: run the query. */
+  SESSION_GO: 16,
 } as const;
 
 export class Server {
   master!: Proc;
   workers: Proc[] = [];
+  /** Connections no worker has accepted yet (the listening socket's accept queue). */
   readonly backlog = new Fifo<Request>(64);
-  /** Free threads, one entry per thread, oldest first (see gunicorn.ts). */
-  readonly idleThreads = new Fifo<Proc>(64);
+  /** Sync workers waiting in select(), most recently idle last (see gunicorn.ts). */
+  readonly idleWorkers = new Fifo<Proc>(64);
   readonly coreQueue = new Fifo<Request>(16);
   coresFree: number;
   constructor(
@@ -80,6 +87,8 @@ export class Proc {
   readonly freeThreads: Int32Array;
   freeThreadCount: number;
   busy = 0;
+  /** gthread: connections accepted and waiting for one of this worker's threads. */
+  readonly queue = new Fifo<Request>(8);
   served = 0;
   maxRequests = 0;
   gilHolder: Request | null = null;
@@ -87,6 +96,9 @@ export class Proc {
   /** session_scope "global": the request currently inside the worker's one Session. */
   sessionUser: Request | null = null;
   sessionUsers = 0;
+  /** The request whose statement the Session is running (one at a time), and those queued for it. */
+  sessionCmd: Request | null = null;
+  readonly sessionWait = new Fifo<Request>(8);
   /** A sync worker's request in progress (for the timeout). */
   current: Request | null = null;
   constructor(
@@ -94,7 +106,7 @@ export class Proc {
     readonly server: Server,
     readonly isMaster: boolean,
     readonly parent: Proc | null,
-    threads: number,
+    readonly threads: number,
   ) {
     this.freeThreads = new Int32Array(threads);
     for (let i = 0; i < threads; i++) this.freeThreads[i] = threads - 1 - i;
@@ -117,7 +129,6 @@ export class Sock {
   activeProc: Proc | null = null;
   activeReq: Request | null = null;
   overlaps = 0;
-  fatalAfter = 0;
   dying = false;
   backend: Backend | null = null;
   client: PgbClient | null = null;
@@ -345,6 +356,11 @@ export class World {
   serial = { req: 0, sock: 0, conn: 0, backend: 0, pgbClient: 0, pgbServer: 0 };
   readonly pg: PostgresState;
   readonly pgb: PgbState | null;
+  /**
+   * When the load begins: once every worker of every server has booted (gunicorn.ts
+   * bootServers). Arrivals, faults and the end of the run count from here.
+   */
+  loadStartUs = 0;
   /** Load generator state (load.ts). */
   sent = 0;
   rr = 0;

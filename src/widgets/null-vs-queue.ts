@@ -45,10 +45,11 @@ export function compareRuns(nullReport: Report, queueReport: Report): string {
   const a = runFigures(nullReport);
   const b = runFigures(queueReport);
   const seconds = n(nullReport.sim.virtual_s, 2);
+  const perRequest = n(a.checkoutsPerRequest, 2);
   const sentences = [
     `Same scenario and seed ${nullReport.sim.seed}, ${seconds} s simulated.`,
     `NullPool opened ${n(a.connects, 0)} PostgreSQL connections (${n(a.connectsPerS)} a second, ` +
-      `one per checkout, ${n(a.checkoutsPerRequest, 2)} ${a.checkoutsPerRequest === 1 ? 'checkout' : 'checkouts'} per request); ` +
+      `one per checkout, ${perRequest} ${perRequest === '1' ? 'checkout' : 'checkouts'} per request); ` +
       `QueuePool opened ${n(b.connects, 0)} (${n(b.connectsPerS)} a second) and reused them.`,
     `Latency p50 ${n(a.p50)} ms with NullPool against ${n(b.p50)} ms with QueuePool ` +
       `(${signed(a.p50 - b.p50)} ms); p95 ${n(a.p95)} against ${n(b.p95)} ms (${signed(a.p95 - b.p95)} ms).`,

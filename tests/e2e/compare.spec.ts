@@ -1,4 +1,5 @@
 // Before and after: two scenarios, one link, one report.
+import { linkVersion } from '../../src/scenario/link-version';
 import { expect, hydrateAllIslands, test } from './fixtures';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
@@ -8,7 +9,7 @@ test('the comparison opens from a link with both scenarios and copies the CLI re
   context,
 }) => {
   await page.goto(
-    'compare/?before.preset=shared-socket-sync-workers&after.preset=shared-socket-sync-workers&after.app.post_fork=dispose_close_false&v=1.1',
+    `compare/?before.preset=shared-socket-sync-workers&after.preset=shared-socket-sync-workers&after.app.post_fork=dispose_close_false&v=${linkVersion()}`,
   );
   await hydrateAllIslands(page);
   const view = page.getByRole('region', { name: 'Before and after' });

@@ -2,6 +2,7 @@
 // the Lab prints one report (what was run, the link, the load's figures and
 // charts); Before and after prints its table and charts.
 import type { Locator, Page } from '@playwright/test';
+import { linkVersion } from '../../src/scenario/link-version';
 import { expect, hydrateAllIslands, test } from './fixtures';
 
 /** Elements inside `scope` matching `selector` that print (are visible in print media). */
@@ -40,7 +41,7 @@ test('a chapter prints its widgets as their text summaries', async ({ page }) =>
 });
 
 test('the Lab prints one report page with the charts', async ({ page }) => {
-  await page.goto('lab/?preset=pool-wait-spike&pool.pool_size=4&v=1.1');
+  await page.goto(`lab/?preset=pool-wait-spike&pool.pool_size=4&v=${linkVersion()}`);
   await hydrateAllIslands(page);
   const main = page.locator('main');
   // The print button opens the browser's print dialog.
@@ -71,7 +72,7 @@ test('the Lab prints one report page with the charts', async ({ page }) => {
 
 test('Before and after prints its table and both runs drawn together', async ({ page }) => {
   await page.goto(
-    'compare/?before.preset=overflow-churn&after.preset=overflow-churn&after.pool.pool_size=16&v=1.1',
+    `compare/?before.preset=overflow-churn&after.preset=overflow-churn&after.pool.pool_size=16&v=${linkVersion()}`,
   );
   await hydrateAllIslands(page);
   const view = page.getByRole('region', { name: 'Before and after' });

@@ -3,6 +3,7 @@
 // page and find the same configuration and the same numbers; and links that
 // carry garbage get a polite notice, not an error.
 import type { Page } from '@playwright/test';
+import { MODEL_VERSION, SCENARIO_VERSION } from '../../src/version';
 import { expect, hydrateAllIslands, settled, test } from './fixtures';
 
 const pool = (page: Page) =>
@@ -303,4 +304,16 @@ test('Lab: pasting a gunicorn.conf.py sets the scenario and lists what was ignor
   await expect(controls.getByRole('combobox', { name: 'post_fork' })).toHaveValue(
     'dispose_close_false',
   );
+});
+
+test('a link from an older model revision still opens, and says its figures may differ', async ({
+  page,
+}) => {
+  const older = MODEL_VERSION - 1;
+  await page.goto(`lab/?preset=nullpool&app.workers=3&v=${SCENARIO_VERSION}.${older}`);
+  await hydrateAllIslands(page);
+  await expect(page.locator('.poollab-notice').first()).toContainText(
+    `made with model revision ${older}; this is revision ${MODEL_VERSION}, so figures may differ`,
+  );
+  await expect(controls(page).getByRole('slider', { name: 'workers' })).toHaveValue('3');
 });

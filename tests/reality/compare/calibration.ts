@@ -51,6 +51,8 @@ export const MODEL_INPUT_REASONS: Record<string, string> = {
     "The harness's queries are SELECT pg_sleep(s), which waits without using a core, so real queries never share PostgreSQL's CPU; the engine gets its largest value (256) so that its processor sharing never slows them either.",
   faults:
     'The harness cannot kill or restart a server in no time: it signals, waits for the shutdown, pauses, and starts the server again. The engine is given the times the real run had (its harness.faults_done: when each fault began, and how long the server was really down), so that both sides have the same outage.',
+  'app.request.app_ms':
+    "The harness's app burns exactly app_ms of CPU per request; the stack's own path adds its Python on top (Gunicorn's accept and parse, Flask, SQLAlchemy's checkout, query and reset on return, psycopg2), which the engine counts in app_ms. calibrate.py times that path on one sync worker (http_path_ms.one_pg_sleep_0: a pooled checkout, one pg_sleep(0) and the rollback on return), so the engine runs with app_ms plus its median.",
   'app.cores':
     "Every server, worker, PostgreSQL, PgBouncer and the load generator share this machine's cores, so each modelled server gets its share: nproc divided by the number of servers (at least 1).",
 };
@@ -69,7 +71,13 @@ export function modelInputs(sc: Scenario, cal: Calibration): ModelInput[] {
   const pgbConnect = tls ? pgbPlain + Math.max(0, tlsConnect - plainConnect) : pgbPlain;
   const nproc = Math.max(1, cal.machine.nproc);
   const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+  const path = need(cal.http_path_ms, 'one_pg_sleep_0', 'http_path_ms');
   return [
+    {
+      path: 'app.request.app_ms',
+      value: r3(sc.app.request.app_ms + path),
+      source: 'app.request.app_ms + http_path_ms.one_pg_sleep_0',
+    },
     {
       path: 'network.connect_ms',
       value: r3(connect),

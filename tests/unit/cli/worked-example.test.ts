@@ -166,9 +166,13 @@ describe('examples/memo-postmortem', () => {
     }
     expect(after.pool.connects).toBeLessThan(before.pool.connects);
     expect(after.postgres.connections_peak).toBeGreaterThan(before.postgres.connections_peak);
+    // The mean stays (Little's law above); the percentiles wander with the seed, not far.
+    expect(
+      Math.abs(after.latency_ms.mean - before.latency_ms.mean) / before.latency_ms.mean,
+    ).toBeLessThan(0.03);
     for (const key of ['p50', 'p95', 'p99'] as const) {
       const [b, a] = [before.latency_ms[key], after.latency_ms[key]];
-      expect(Math.abs(a - b) / b).toBeLessThan(0.05);
+      expect(Math.abs(a - b) / b).toBeLessThan(0.15);
     }
     expect(
       Math.abs(after.throughput_rps - before.throughput_rps) / before.throughput_rps,

@@ -21,20 +21,37 @@ const forkCase = (app: Record<string, unknown> = {}, network: Record<string, unk
 });
 
 describe('fork and shared sockets', () => {
-  it('preload + master connection + no hook => protocol errors, then connection_closed, then clean', () => {
-    for (const seed of [1, 2, 3]) {
+  it('preload + master connection + no hook => protocol errors until the backend ends, then clean', () => {
+    // Each mix-up may end the shared backend (fd-table.ts DESYNC_FATAL_P), so the burst's
+    // length varies from run to run; over 20 seeds, check its typical size and shape.
+    // Real stack: 13-62 protocol errors per run (FACTS §11); 20-21, then 3 closed
+    // (tests/reality fork-shared-no-hook, shared-socket-sync-workers); with 2 workers the
+    // backend also survived a whole run (max-requests-refork).
+    const protocol: number[] = [];
+    let ended = 0;
+    for (let seed = 1; seed <= 20; seed++) {
       const r = run({ ...forkCase(), seed });
-      // Real stack: 13-62 protocol errors per run (FACTS §11), 15 + 3 closed (tests/reality).
-      expect(r.requests.errors.protocol_error, `seed ${seed}`).toBeGreaterThanOrEqual(10);
-      expect(r.requests.errors.protocol_error, `seed ${seed}`).toBeLessThanOrEqual(70);
-      expect(r.requests.errors.connection_closed).toBeGreaterThan(0);
-      expect(r.requests.errors.connection_closed).toBeLessThanOrEqual(4);
+      protocol.push(r.requests.errors.protocol_error);
+      expect(r.requests.errors.protocol_error, `seed ${seed}`).toBeGreaterThan(0);
+      expect(r.requests.errors.connection_closed, `seed ${seed}`).toBeLessThanOrEqual(4);
       expect(r.fork.inherited_connections).toBe(4);
       expect(r.fork.shared_socket_uses).toBeGreaterThan(0);
-      // the burst is over early: nothing fails in the second half of the run
-      const half = Math.floor(r.series.failed.length / 2);
-      expect(r.series.failed.slice(half).reduce((a, b) => a + b, 0)).toBe(0);
+      if (r.requests.errors.connection_closed > 0) {
+        ended++;
+        // once the shared backend has ended and each holder has its own, nothing fails
+        const closed = r.series.errors.connection_closed;
+        const last = closed.reduce((a, v, i) => (v > 0 ? i : a), -1);
+        expect(
+          r.series.failed.slice(last + 1).reduce((a, b) => a + b, 0),
+          `seed ${seed}`,
+        ).toBe(0);
+      }
     }
+    protocol.sort((a, b) => a - b);
+    const median = protocol[protocol.length / 2]!;
+    expect(median).toBeGreaterThanOrEqual(10);
+    expect(median).toBeLessThanOrEqual(62);
+    expect(ended).toBeGreaterThanOrEqual(12);
   });
 
   it('with post_fork dispose(close=False) => no errors, the master keeps its backend', () => {

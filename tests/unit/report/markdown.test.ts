@@ -16,7 +16,7 @@ describe('formatReport', () => {
       shareUrl: 'https://example.org/queuepool/?pool.pool_timeout=0.2#timeout',
       version: '0.1.0',
     });
-    expect(md).toContain('## Pool Lab simulation (Pool Lab 0.1.0, model 1)');
+    expect(md).toContain('## Pool Lab simulation (Pool Lab 0.1.0, model 2)');
     expect(md).toContain('```json');
     expect(md).toContain('QueuePool pool_size 2 + max_overflow 0, pool_timeout 0');
     expect(md).toMatch(
