@@ -3,6 +3,7 @@
 // throughput, failures by kind, and connections on the app side and on
 // PostgreSQL's over time. Big loads run in the engine's Web Worker with a
 // progress bar and a cancel button.
+import { memo } from 'react';
 import { useScenario } from '../state/use-page-scenario';
 import { BarChart, LatencyChart, TimeSeriesChart, ratePerSecond } from './charts/index';
 import type { SeriesSpec } from './charts/options';
@@ -75,7 +76,9 @@ function Results() {
   );
 }
 
-function Charts({ report }: { report: Report }) {
+// Memoised on the report: while a slider's change is still being run (a deferred
+// render), the views re-render with the same report and skip redrawing.
+const Charts = memo(function Charts({ report }: { report: Report }) {
   const s = report.series;
   const end = report.sim.virtual_s;
   const rate = (counts: number[]) => ratePerSecond(counts, s.t_s, s.bucket_s, end);
@@ -160,7 +163,7 @@ function Charts({ report }: { report: Report }) {
       />
     </div>
   );
-}
+});
 
 /** The real error text of each kind that happened. */
 function ErrorSamples({ report }: { report: Report }) {

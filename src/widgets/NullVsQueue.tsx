@@ -3,7 +3,7 @@
 // scope's scenario twice, once per pool class, with the same seed; the
 // controls change both. NullPool opens a connection on every checkout and
 // closes it on return: https://docs.sqlalchemy.org/en/20/core/pooling.html#switching-pool-implementations
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import type { Report } from '../engine/index';
 import type { PoolClass } from '../scenario/types';
 import { useScenario } from '../state/use-page-scenario';
@@ -80,7 +80,14 @@ function Comparison() {
   );
 }
 
-function Sides({ nullReport, queueReport }: { nullReport: Report; queueReport: Report }) {
+// Memoised on the reports: a deferred re-render with the same runs skips the redraw.
+const Sides = memo(function Sides({
+  nullReport,
+  queueReport,
+}: {
+  nullReport: Report;
+  queueReport: Report;
+}) {
   // Shared scales, so that the two sides compare at a glance.
   const connectionsTop = Math.max(
     1,
@@ -104,7 +111,7 @@ function Sides({ nullReport, queueReport }: { nullReport: Report; queueReport: R
       />
     </div>
   );
-}
+});
 
 function Side({
   poolClass,

@@ -46,7 +46,8 @@ test('connect_ms moves the NullPool side, and the summary states the difference'
 
   // hold=query: three checkouts per request, three connects per request with NullPool.
   await w.getByRole('combobox', { name: 'hold' }).selectOption('query');
-  await expect(summary).toContainText(/one per checkout, 3(\.\d+)? checkouts per request/);
+  // (A request still in flight at the end has made only some of its checkouts.)
+  await expect(summary).toContainText(/one per checkout, (2\.9\d|3(\.0\d)?) checkouts per request/);
 });
 
 test('a copied link reopens the same configuration and the same numbers', async ({

@@ -221,7 +221,11 @@ test('a preset link opens the Lab on that preset, and a copied link keeps naming
   const mux = page.getByRole('region', { name: 'PgBouncer: clients onto server connections' });
   await mux.getByRole('button', { name: 'Copy link' }).click();
   const link = await page.evaluate(() => navigator.clipboard.readText());
-  expect(link).toMatch(/\?preset=pgbouncer-transaction-reserve&app\.threads=6&v=1\.1#pgbouncer$/);
+  expect(link).toMatch(
+    new RegExp(
+      `\\?preset=pgbouncer-transaction-reserve&app\\.threads=6&v=${SCENARIO_VERSION}\\.${MODEL_VERSION}#pgbouncer$`,
+    ),
+  );
 
   const other = await context.newPage();
   await other.goto('lab/?preset=no-such-preset');
