@@ -3,6 +3,7 @@
 // case results, so the prose says what the real stack did with the numbers it
 // recorded rather than numbers typed by hand.
 import { getAtPath } from '../state/key-path';
+import comparison from '../../tests/reality/comparison.json';
 
 const RESULTS = import.meta.glob<Record<string, unknown>>('../../tests/reality/results/*.json', {
   eager: true,
@@ -40,4 +41,18 @@ export function realFailingSeconds(caseId: string): number {
     if (typeof n === 'number' && n > 0) last = i;
   });
   return last + 1;
+}
+
+/**
+ * A number from the real side of the last full comparison (tests/reality/comparison.json):
+ * `subject` is a preset or case key as the comparison names it (`preset:memo-production`),
+ * `path` a figure of its real run (`failed`, `pg_peak`, `errors.connection_closed`).
+ */
+export function comparedFigure(subject: string, path: string): number {
+  const found = comparison.subjects.find((s) => s.key === subject);
+  if (!found) throw new Error(`RealFigure: the comparison has no ${subject}`);
+  const value = getAtPath(found.real, path);
+  if (typeof value !== 'number')
+    throw new Error(`RealFigure: no number at ${subject} real.${path}`);
+  return value;
 }
