@@ -4,10 +4,11 @@
 import { scaleLinear } from 'd3-scale';
 import { connectionBudget } from '../engine/capacity';
 import { ScenarioScope, useScenario } from '../state/use-page-scenario';
+import { formatNumber } from './charts/format';
 import { useMounted } from './parts/use-mounted';
 import './widgets.css';
 
-const fmt = (n: number | null) => (n === null ? 'unlimited' : n.toLocaleString('en-US'));
+const fmt = (n: number | null) => (n === null ? 'unlimited' : formatNumber(n, 0));
 const count = (n: number, one: string, many: string) => `${fmt(n)} ${n === 1 ? one : many}`;
 
 export default function ConnectionBudget(props: { scope?: string; preset?: string }) {
