@@ -3,7 +3,7 @@
 // case results, so the prose says what the real stack did with the numbers it
 // recorded rather than numbers typed by hand.
 import { getAtPath } from '../state/key-path';
-import comparison from '../../tests/reality/comparison.json';
+import { DATA } from './reality/data';
 
 const RESULTS = import.meta.glob<Record<string, unknown>>('../../tests/reality/results/*.json', {
   eager: true,
@@ -49,7 +49,7 @@ export function realFailingSeconds(caseId: string): number {
  * `path` a figure of its real run (`failed`, `pg_peak`, `errors.connection_closed`).
  */
 export function comparedFigure(subject: string, path: string): number {
-  const found = comparison.subjects.find((s) => s.key === subject);
+  const found = DATA.subjects.find((s) => s.key === subject);
   if (!found) throw new Error(`RealFigure: the comparison has no ${subject}`);
   const value = getAtPath(found.real, path);
   if (typeof value !== 'number')

@@ -22,7 +22,7 @@ import { ConfigPaste } from './parts/ConfigPaste';
 import { LinkNotices } from './parts/LinkNotices';
 import { PrintButton, PrintHead } from './parts/PrintReport';
 import { RunStatus } from './parts/RunStatus';
-import { useMounted } from './parts/use-mounted';
+import { useMounted, useReadyMarks } from './parts/use-mounted';
 import { useSimulation } from './parts/use-simulation';
 import './widgets.css';
 
@@ -40,13 +40,12 @@ export default function Compare({
     after: scenarioStore('after'),
   }));
   useEffect(() => startCompareSync(stores, { before, after }), [stores, before, after]);
-  const ready = useMounted();
+  const readyMarks = useReadyMarks();
   return (
     <section
       className="poollab-widget poollab-compare not-content"
       aria-label="Before and after"
-      aria-busy={ready ? undefined : true}
-      data-ready={ready ? '' : undefined}
+      {...readyMarks}
     >
       <LinkNotices />
       <div className="poollab-compare__sides">

@@ -2,7 +2,7 @@
 // Every other widget on the page reads the same store, so they all follow.
 import { ScenarioScope } from '../state/use-page-scenario';
 import { FieldControl } from './parts/FieldControl';
-import { useMounted } from './parts/use-mounted';
+import { useReadyMarks } from './parts/use-mounted';
 import './widgets.css';
 
 export interface ConfigControlsProps {
@@ -23,14 +23,10 @@ export default function ConfigControls({
   scope,
   preset,
 }: ConfigControlsProps) {
-  const ready = useMounted();
+  const readyMarks = useReadyMarks();
   return (
     <ScenarioScope scope={scope} preset={preset}>
-      <fieldset
-        className="poollab-widget poollab-controls not-content"
-        aria-busy={ready ? undefined : true}
-        data-ready={ready ? '' : undefined}
-      >
+      <fieldset className="poollab-widget poollab-controls not-content" {...readyMarks}>
         <legend>{title}</legend>
         {fields.map((path) => (
           <FieldControl key={path} path={path} sliderMax={sliderMax[path]} />

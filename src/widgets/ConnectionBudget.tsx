@@ -5,7 +5,7 @@ import { scaleLinear } from 'd3-scale';
 import { connectionBudget } from '../engine/capacity';
 import { ScenarioScope, useScenario } from '../state/use-page-scenario';
 import { formatNumber } from './charts/format';
-import { useMounted } from './parts/use-mounted';
+import { useReadyMarks } from './parts/use-mounted';
 import './widgets.css';
 
 const fmt = (n: number | null) => (n === null ? 'unlimited' : formatNumber(n, 0));
@@ -25,7 +25,7 @@ export function Budget() {
   const { app, pool, postgres } = scenario;
   const over = b.exceeded.includes('max_connections');
   const width = 320;
-  const ready = useMounted();
+  const readyMarks = useReadyMarks();
   const x = scaleLinear()
     .domain([0, Math.max(b.postgresConnections, b.postgresAvailable, 1)])
     .range([0, width]);
@@ -38,8 +38,7 @@ export function Budget() {
     <section
       className="poollab-widget poollab-budget not-content"
       aria-label="Connection budget"
-      aria-busy={ready ? undefined : true}
-      data-ready={ready ? '' : undefined}
+      {...readyMarks}
     >
       <p className="poollab-budget__formula">
         <code>

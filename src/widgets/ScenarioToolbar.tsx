@@ -171,10 +171,9 @@ function MarkdownReport() {
     : '';
   const copy = async () => {
     if (!report) return;
-    const url = new URL(shareUrl(scope, store, window.location, ''), window.location.href).href;
     const text = formatReport(report, {
       format: 'markdown',
-      shareUrl: url,
+      shareUrl: link,
       version: POOL_LAB_VERSION,
     });
     try {

@@ -44,31 +44,33 @@ export function PrintHead({
           </>
         )}
       </p>
-      {runs.map((run, i) => (
-        <div key={run.title ?? 'run'}>
-          {run.title && (
-            <p>
-              <strong>{run.title}</strong> (trace hash <code>{run.report.sim.trace_hash}</code>)
-              {i > 0 && changedLines(run.report, first).length === 0 && ': the same scenario.'}
-              {i > 0 &&
-                changedLines(run.report, first).length > 0 &&
-                `: as ${runs[0]?.title?.toLowerCase() ?? 'above'}, except`}
-            </p>
-          )}
-          <ul>
-            {(i === 0 ? describeScenario(run.report) : changedLines(run.report, first)).map(
-              (line) => (
-                <li key={line}>{line}</li>
-              ),
+      {runs.map((run, i) => {
+        // The first run in full; each later one by what differs from it.
+        const lines = i === 0 ? describeScenario(run.report) : changedLines(run.report, first);
+        return (
+          <div key={run.title ?? 'run'}>
+            {run.title && (
+              <p>
+                <strong>{run.title}</strong> (trace hash <code>{run.report.sim.trace_hash}</code>)
+                {i > 0 &&
+                  (lines.length === 0
+                    ? ': the same scenario.'
+                    : `: as ${runs[0]?.title?.toLowerCase() ?? 'above'}, except`)}
+              </p>
             )}
-          </ul>
-          {!run.title && (
-            <p>
-              Trace hash <code>{run.report.sim.trace_hash}</code>.
-            </p>
-          )}
-        </div>
-      ))}
+            <ul>
+              {lines.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+            {!run.title && (
+              <p>
+                Trace hash <code>{run.report.sim.trace_hash}</code>.
+              </p>
+            )}
+          </div>
+        );
+      })}
     </div>
   );
 }

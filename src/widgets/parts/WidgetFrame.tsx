@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { ScenarioScope } from '../../state/use-page-scenario';
 import { CopyLink } from './CopyLink';
 import { LinkNotices } from './LinkNotices';
-import { useMounted } from './use-mounted';
+import { useReadyMarks } from './use-mounted';
 import '../widgets.css';
 
 export interface WidgetProps {
@@ -27,14 +27,13 @@ export function WidgetFrame({
   className = '',
   children,
 }: WidgetProps & { title: string; className?: string; children: ReactNode }) {
-  const ready = useMounted();
+  const readyMarks = useReadyMarks();
   return (
     <ScenarioScope scope={scope} preset={preset} startPreset={startPreset}>
       <section
         className={`poollab-widget not-content ${className}`}
         aria-label={title}
-        aria-busy={ready ? undefined : true}
-        data-ready={ready ? '' : undefined}
+        {...readyMarks}
       >
         <div className="poollab-widget__head">
           <p className="poollab-widget__title">{title}</p>

@@ -16,3 +16,11 @@ export function useMounted(): boolean {
     () => false,
   );
 }
+
+/**
+ * The attributes that say whether a widget is ready: `aria-busy` until it runs in the
+ * browser, then `data-ready` (what the end-to-end tests wait for).
+ */
+export function useReadyMarks(): { 'aria-busy'?: true; 'data-ready'?: '' } {
+  return useMounted() ? { 'data-ready': '' } : { 'aria-busy': true };
+}
