@@ -71,7 +71,8 @@ export const FIELDS: readonly FieldMeta[] = [
     step: 0.1,
     default: 60,
     unit: 's',
-    meaning: 'Virtual seconds simulated; a closed load may finish earlier.',
+    meaning:
+      'Virtual seconds of load, counted from when every worker is ready; a closed load may finish earlier.',
     model: true,
   }),
 
