@@ -498,7 +498,8 @@ export const FIELDS: readonly FieldMeta[] = [
     step: 0.1,
     default: 5,
     unit: 'ms',
-    meaning: 'Opening a PostgreSQL connection: TCP, TLS, auth, backend start.',
+    meaning:
+      "Opening a PostgreSQL connection as the app waits for it: TCP, TLS, auth, backend start, and the driver's setup queries on the new connection.",
     model: true,
   }),
   f({

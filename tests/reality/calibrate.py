@@ -169,6 +169,15 @@ def calibrate(args) -> dict:
             "one_pg_sleep_0": time_http(srv.port, "/r?a=0&q=0", args.http),
         }
         srv.stop()
+        # The same request on NullPool, trust over TCP as the harness's app connects: a new
+        # connection per request, as SQLAlchemy pays for it (psycopg2.connect, the dialect's
+        # on-connect queries, the new backend's first query, and the close on return).
+        null_scn = normalise({"app": {"workers": 1, "threads": 1}, "pool": {"class": "NullPool"}})
+        null_srv = GunicornServer(sup, root, 1, null_scn, db_url(trust))
+        start_all([null_srv])
+        http_get(null_srv.port, "/r?a=0&q=0")  # the engine's first connect (dialect initialise) is not timed
+        http["one_pg_sleep_0_nullpool"] = time_http(null_srv.port, "/r?a=0&q=0", args.http)
+        null_srv.stop()
         return {
             "network": {
                 "connect_ms": connect["tcp_trust"]["median"],
@@ -190,7 +199,8 @@ def calibrate(args) -> dict:
             "http_note": (
                 "sequential HTTP/1.0 requests, one TCP connection each, one sync Gunicorn worker; "
                 "no_query = Flask + Gunicorn + TCP; one_pg_sleep_0 adds a pooled checkout, one query and the "
-                "rollback on return"
+                "rollback on return; one_pg_sleep_0_nullpool is the same request on NullPool (trust over TCP): "
+                "a new connection, the dialect's on-connect queries, the first query of a new backend, the close"
             ),
             "versions": versions(cluster.version),
             "machine": dict(machine_at_start, loadavg_at_end=machine()["loadavg_at_start"]),

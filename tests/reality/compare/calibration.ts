@@ -42,7 +42,7 @@ const need = (table: Calibration[keyof Calibration], key: string, what: string):
  */
 export const MODEL_INPUT_REASONS: Record<string, string> = {
   'network.connect_ms':
-    'A new PostgreSQL connection (psycopg2.connect over TCP, trust authentication as the harness uses; with TLS when the scenario has tls). The scenario states a production network; the real run pays loopback and this machine.',
+    "A new PostgreSQL connection as the app pays for it: the same request on NullPool minus on a pooled connection (http_path_ms.one_pg_sleep_0_nullpool − one_pg_sleep_0, trust over TCP as the harness connects; with TLS, plus the TLS handshake's measured cost). That is more than psycopg2.connect alone (connect_ms.tcp_trust): SQLAlchemy's psycopg2 dialect runs its on-connect queries on every new connection, a new backend's first query reads the catalogue it has not cached yet, and closing the connection costs its own system calls. The scenario states a production network; the real run pays loopback and this machine.",
   'network.rtt_ms':
     'One SELECT 1 round trip on an open connection: direct, with TLS, or through PgBouncer, as the scenario connects.',
   'network.pgbouncer_connect_ms':
@@ -64,14 +64,19 @@ export function modelInputs(sc: Scenario, cal: Calibration): ModelInput[] {
   const c = cal.connect_ms;
   const plainConnect = need(c, 'tcp_trust', 'connect_ms');
   const tlsConnect = need(c, 'tcp_trust_tls', 'connect_ms');
-  const connect = tls ? tlsConnect : plainConnect;
+  const tlsCost = Math.max(0, tlsConnect - plainConnect);
+  const path = need(cal.http_path_ms, 'one_pg_sleep_0', 'http_path_ms');
+  const appConnect = Math.max(
+    plainConnect,
+    need(cal.http_path_ms, 'one_pg_sleep_0_nullpool', 'http_path_ms') - path,
+  );
+  const connect = tls ? appConnect + tlsCost : appConnect;
   const rttKey = viaPgb ? 'pgbouncer' : tls ? 'direct_tls' : 'direct';
   const rtt = need(cal.select1_rtt_ms, rttKey, 'select1_rtt_ms');
   const pgbPlain = need(c, 'pgbouncer_trust', 'connect_ms');
-  const pgbConnect = tls ? pgbPlain + Math.max(0, tlsConnect - plainConnect) : pgbPlain;
+  const pgbConnect = tls ? pgbPlain + tlsCost : pgbPlain;
   const nproc = Math.max(1, cal.machine.nproc);
   const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-  const path = need(cal.http_path_ms, 'one_pg_sleep_0', 'http_path_ms');
   return [
     {
       path: 'app.request.app_ms',
@@ -81,7 +86,7 @@ export function modelInputs(sc: Scenario, cal: Calibration): ModelInput[] {
     {
       path: 'network.connect_ms',
       value: r3(connect),
-      source: tls ? 'connect_ms.tcp_trust_tls' : 'connect_ms.tcp_trust',
+      source: `http_path_ms.one_pg_sleep_0_nullpool − one_pg_sleep_0${tls ? ' + (connect_ms.tcp_trust_tls − tcp_trust)' : ''}`,
     },
     { path: 'network.rtt_ms', value: r3(rtt), source: `select1_rtt_ms.${rttKey}` },
     {

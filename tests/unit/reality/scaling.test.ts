@@ -132,7 +132,10 @@ const CAL: Calibration = {
     direct_tls: { median: 0.09, p90: 0.1, min: 0.08, n: 10 },
     pgbouncer: { median: 0.12, p90: 0.15, min: 0.1, n: 10 },
   },
-  http_path_ms: { one_pg_sleep_0: { median: 1.3, p90: 1.7, min: 1, n: 10 } },
+  http_path_ms: {
+    one_pg_sleep_0: { median: 1.3, p90: 1.7, min: 1, n: 10 },
+    one_pg_sleep_0_nullpool: { median: 9.3, p90: 11, min: 8, n: 10 },
+  },
   versions: {},
   machine: { nproc: 2, cpu_model: 'test', kernel: 'test' },
 };
@@ -141,9 +144,10 @@ describe('modelInputs', () => {
   const value = (sc: Scenario, path: string) =>
     modelInputs(sc, CAL).find((i) => i.path === path)?.value;
 
-  it('uses the plain figures for a direct, plain connection', () => {
+  it('uses the plain figures for a direct, plain connection; a connect as the app pays it', () => {
     const sc = norm({});
-    expect(value(sc, 'network.connect_ms')).toBe(5);
+    // NullPool's request minus the pooled one: 9.3 − 1.3 ms, more than psycopg2.connect's 5.
+    expect(value(sc, 'network.connect_ms')).toBe(8);
     expect(value(sc, 'network.rtt_ms')).toBe(0.06);
     expect(value(sc, 'network.pgbouncer_connect_ms')).toBe(0.25);
     expect(value(sc, 'postgres.cores')).toBe(256);
@@ -152,9 +156,17 @@ describe('modelInputs', () => {
 
   it('uses the TLS connect cost with tls, and the PgBouncer round trip behind PgBouncer', () => {
     const sc = norm({ network: { tls: true }, pgbouncer: {} });
-    expect(value(sc, 'network.connect_ms')).toBe(12);
+    expect(value(sc, 'network.connect_ms')).toBe(8 + 7);
     expect(value(sc, 'network.rtt_ms')).toBe(0.12);
     expect(value(sc, 'network.pgbouncer_connect_ms')).toBe(0.25 + 7);
+  });
+
+  it('never takes a connect as the app pays it for less than psycopg2.connect alone', () => {
+    const cheap = structuredClone(CAL);
+    cheap.http_path_ms.one_pg_sleep_0_nullpool!.median = 2;
+    expect(modelInputs(norm({}), cheap).find((i) => i.path === 'network.connect_ms')?.value).toBe(
+      5,
+    );
   });
 
   it('shares the cores among the servers', () => {
