@@ -39,8 +39,10 @@ export const QUICK = [
  */
 export function caseDescriptions(source: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of source.matchAll(/^ {4}"([\w-]+)": \(\s*"((?:[^"\\]|\\.)*)"/gm))
-    out[m[1]!] = m[2]!;
+  const literal = /"((?:[^"\\]|\\.)*)"/g;
+  for (const m of source.matchAll(/^ {4}"([\w-]+)": \(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)/gm))
+    // Python joins adjacent string literals into one.
+    out[m[1]!] = [...m[2]!.matchAll(literal)].map((l) => l[1]!).join('');
   return out;
 }
 

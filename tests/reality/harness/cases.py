@@ -128,7 +128,10 @@ CASES: dict[str, tuple[str, Check]] = {
         ),
     ),
     "pgbouncer-max-client-conn": (
-        "PgBouncer (transaction mode) refuses clients past max_client_conn 20; PostgreSQL stays within default_pool_size 5",
+        "PgBouncer (transaction mode) refuses clients past max_client_conn 20; PostgreSQL stays within default_pool_size 5. "
+        "The load is open, 300 requests a second: with a closed loop a refused user sends its next request at once, "
+        "so the number of refusals measured how fast this 2-core machine, shared with the load generator and "
+        "PgBouncer, turned failures around (194 to 265 of 400 over six runs), not the pools",
         expect(
             ("some max_client_conn errors", lambda r: _err(r, "max_client_conn") > 0),
             ("PostgreSQL app backends <= 5", lambda r: r["extra"]["postgres_peak_by_role"].get("app", 0) <= 5),

@@ -92,10 +92,11 @@ describe('compareTexts', () => {
 
 describe('caseDescriptions', () => {
   it("reads each case's description from harness/cases.py", () => {
-    const src = `CASES = {\n    "pool-timeout-too-few": (\n        "8 threads share 1 pooled connection: pool timeouts",\n        expect(),\n    ),\n    "other": (\n        "the \\"same\\" thing",\n`;
+    const src = `CASES = {\n    "pool-timeout-too-few": (\n        "8 threads share 1 pooled connection: pool timeouts",\n        expect(),\n    ),\n    "other": (\n        "the \\"same\\" thing",\n    ),\n    "long": (\n        "first line, "\n        "second line",\n        expect(("x", lambda r: "no" in r)),\n`;
     expect(caseDescriptions(src)).toEqual({
       'pool-timeout-too-few': '8 threads share 1 pooled connection: pool timeouts',
       other: 'the \\"same\\" thing',
+      long: 'first line, second line',
     });
   });
 });
