@@ -13,11 +13,12 @@
 //   break (OVERLAP_MIXUP): both uses then fail with protocol_error ("error with status
 //   PGRES_TUPLES_OK and no message from the libpq" / "This result object does not return
 //   rows"). SQLAlchemy does not see a disconnect, so the connection stays pooled and
-//   overlaps go on. Each mix-up may tear a message the server cannot parse, and the
-//   server then ends the backend (DESYNC_FATAL_P per mix-up), after which each holder
-//   gets one connection_closed and opens its own connection; until then the burst can
-//   also go on, or die out, without a close. Uses that do not overlap work, as they do on
-//   the real stack.
+//   overlaps go on. A mix-up that surfaces at the rollback ending a request leaves the
+//   connection held by the exception until the worker's garbage collector frees it; the
+//   finalizer's reset then often fails too, and closing the invalidated connection sends
+//   Terminate, which ends the shared backend (queue-pool.ts). After that each holder gets
+//   one connection_closed and opens its own connection; until then the burst goes on.
+//   Uses that do not overlap work, as they do on the real stack.
 // - With TLS, the session keys and sequence numbers live in the memory of the process
 //   that last used the socket: the first use by any other process fails with ssl_error
 //   ("SSL error: decryption failed or bad record mac") and the server ends the backend
@@ -42,14 +43,6 @@ import { Sock as SockClass } from './world';
  * §11 saw 13-62.
  */
 export const OVERLAP_MIXUP = 0.05;
-/**
- * The chance that a mix-up ends the backend (a torn message). Calibrated on the same runs:
- * with 4 workers the backend ended after about 20 failures (3 connection_closed
- * followed); with 2 workers it survived 11-12 failures over 6 s of re-forks (no
- * connection_closed at all), which a fixed count of 6-30 mix-ups could not give.
- */
-export const DESYNC_FATAL_P = 0.05;
-
 export function newSock(w: World, opener: Proc): Sock {
   // Sockets are not reused: records in other processes' pools may still point at them.
   const s = new SockClass();
@@ -63,7 +56,6 @@ export function newSock(w: World, opener: Proc): Sock {
   s.activeProc = null;
   s.activeReq = null;
   s.overlaps = 0;
-  s.dying = false;
   s.backend = null;
   s.client = null;
   s.lastActive = w.now;
@@ -155,7 +147,6 @@ export function beginUse(w: World, s: Sock, proc: Proc, req: Request): number {
     req.corrupt = E.protocol_error;
     if (s.activeReq) s.activeReq.corrupt = E.protocol_error;
     s.overlaps++;
-    if (w.rng.next() < DESYNC_FATAL_P) s.dying = true;
   }
   s.activeUses++;
   s.activeProc = proc;
@@ -173,6 +164,4 @@ export function endUse(w: World, req: Request): void {
   s.lastActive = w.now;
   if (s.activeReq === req) s.activeReq = null;
   if (s.activeUses === 0) s.activeProc = null;
-  // The server ends the backend once it has read the message it cannot parse.
-  if (s.dying && s.alive) sockDie(w, s, CAUSE.desync);
 }

@@ -22,7 +22,13 @@
 //   (+ jitter) ends a worker gracefully after that many requests. Either way the master
 //   forks a replacement, which inherits the master's pool again.
 import { closeFd, inheritFds } from './fd-table';
-import { createPool, disposePool, inheritPool, openImportConnection } from './queue-pool';
+import {
+  collectHeld,
+  createPool,
+  disposePool,
+  inheritPool,
+  openImportConnection,
+} from './queue-pool';
 import { killRequest, startRequest } from './request';
 import { PH, TT } from './trace';
 import { K, Proc, S, Server, type Request, type World } from './world';
@@ -226,6 +232,7 @@ export function releaseThread(w: World, req: Request, proc: Proc): void {
   proc.busy--;
   proc.freeThreads[proc.freeThreadCount++] = req.thread;
   proc.served++;
+  if (proc.held.length > 0) collectHeld(w, proc);
   if (proc.maxRequests > 0 && proc.served >= proc.maxRequests && !proc.exiting) {
     proc.exiting = true;
     proc.accepting = false;
@@ -259,6 +266,9 @@ function exitWorker(w: World, proc: Proc, killed: boolean): void {
   w.tr?.emit(TT.PROC_EXIT, proc.id, killed ? 1 : 0);
   const pool = proc.pool;
   if (pool) for (const rec of pool.idle.toArray()) w.tr?.emit(TT.CONN_DROP, rec.id, proc.id);
+  for (const rec of proc.held) w.tr?.emit(TT.CONN_DROP, rec.id, proc.id);
+  proc.held.length = 0;
+  proc.heldUntil.length = 0;
   for (const s of [...proc.fds]) closeFd(w, proc, s, false);
   if (pool) {
     while (pool.idle.length > 0) pool.idle.shift();

@@ -298,6 +298,12 @@ function apply(st: State, tr: Trace, i: number): void {
       }
       break;
     }
+    case TT.CONN_HELD: {
+      // Still checked out, but no request holds it any more (queue-pool.ts holdUntilCollected).
+      const x = st.conns.get(a);
+      if (x) x.request = -1;
+      break;
+    }
     case TT.CONN_DROP:
       st.conns.delete(a);
       break;

@@ -20,6 +20,7 @@ import {
   checkout,
   connected,
   gotConnection,
+  holdUntilCollected,
   pinged,
   poolTimeout,
   releaseAfterError,
@@ -95,6 +96,15 @@ function afterApp1(w: World, req: Request): void {
  */
 export const SESSION_CLASH_FAIL = 0.45;
 
+/**
+ * The share of mix-ups on a shared socket that surface at the rollback ending the request
+ * rather than at the query: the query reads a reply of the right shape, the rollback reads
+ * what is left. Measured on the real stack (tests/reality fork-shared-no-hook, the failing
+ * frame of each protocol error logged): 10 of 36 protocol errors were raised in
+ * do_rollback, the rest in do_execute.
+ */
+export const MIXUP_AT_ROLLBACK = 0.18;
+
 function beginDb(w: World, req: Request): void {
   if (w.eff.globalSession && !req.inSession) {
     const proc = req.proc!;
@@ -116,6 +126,17 @@ function beginDb(w: World, req: Request): void {
 
 export function queryDone(w: World, req: Request): void {
   if (req.corrupt >= 0) {
+    if (req.corrupt === E.protocol_error && req.conn && w.rng.next() < MIXUP_AT_ROLLBACK) {
+      // The query read a plausible reply; the rollback that ends the request reads the
+      // leftover one and raises, with the connection still checked out (queue-pool.ts).
+      const rec = req.conn;
+      req.conn = null;
+      endUse(w, req);
+      if (rec.sock) pgbRelease(w, rec.sock.client, 'transaction');
+      holdUntilCollected(w, rec);
+      fail(w, req, E.protocol_error, w.rng.below(2));
+      return;
+    }
     fail(w, req, req.corrupt, req.corrupt === E.protocol_error ? w.rng.below(2) : 0);
     return;
   }

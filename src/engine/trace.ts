@@ -33,6 +33,7 @@ export const TT = {
   PG_UP: 26, // a 1 up / 0 down
   PGB_UP: 27, // a 1 up / 0 down
   POOL_DISPOSE: 28, // a proc, b 0 close=False / 1 close=True
+  CONN_HELD: 29, // a conn, b proc: checked out, held by a failed request's traceback until collected
 } as const;
 
 export const TT_NAMES: Record<number, string> = Object.fromEntries(

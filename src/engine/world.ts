@@ -101,6 +101,9 @@ export class Proc {
   readonly sessionWait = new Fifo<Request>(8);
   /** A sync worker's request in progress (for the timeout). */
   current: Request | null = null;
+  /** Connections held out of the pool by a failed request's traceback, and the count of served requests at which each is collected. */
+  readonly held: ConnRecord[] = [];
+  readonly heldUntil: number[] = [];
   constructor(
     readonly id: number,
     readonly server: Server,
@@ -129,7 +132,6 @@ export class Sock {
   activeProc: Proc | null = null;
   activeReq: Request | null = null;
   overlaps = 0;
-  dying = false;
   backend: Backend | null = null;
   client: PgbClient | null = null;
   lastActive = 0;

@@ -55,13 +55,6 @@ interface Diagnosis {
   text: string;
 }
 
-const DESYNC_LEAKS_CONNECTION: Diagnosis = {
-  checks: ['pg_peak', 'connects'],
-  title:
-    'With 4 workers on a desynchronised socket, real workers opened more connections (not yet explained)',
-  text: "Four sync workers on the master's connection: the real workers opened 9 to 11 connections and PostgreSQL peaked at 7 or 8 (20 to 21 protocol errors, then 3 closed). The engine gives each worker one connection of its own once the shared backend has ended: 5 opened, a peak of 4. The diagnosis of the first comparison (the failed request's exception holds its connection until garbage collection, so the worker opens another) was tried in model revision 2: holding the connection out of the pool for the worker's next one or two requests gave 5 to 10 connections and a peak of at most 6 here, and pushed the re-forked runs (max-requests-refork: 2 workers, 11 to 12 protocol errors, only 4 or 5 connections, a peak of 2) to 11 connections, so it is not in the engine. What differs between the two real setups is not known: to find out, count per worker process the connects after each protocol error (the pool events C in the run's event logs) and when the extra backends end.",
-};
-
 const GLOBAL_SESSION: Diagnosis = {
   checks: ['ok', 'throughput', 'connects', 'failed', 'p50', 'p95', 'pg_peak'],
   title: "A shared Session's successful requests were slower than the model's",
@@ -106,9 +99,6 @@ const IN_FLIGHT_AT_FAULT: Diagnosis = {
  * stays failing: this only says why.
  */
 export const DIAGNOSES: Record<string, Diagnosis[]> = {
-  'case:fork-shared-no-hook': [DESYNC_LEAKS_CONNECTION],
-  'preset:shared-socket-sync-workers': [DESYNC_LEAKS_CONNECTION],
-  'preset:memo-no-post-fork': [DESYNC_LEAKS_CONNECTION],
   'preset:memo-global-session': [GLOBAL_SESSION],
   'preset:session-global': [GLOBAL_SESSION],
   'case:session-global': [GLOBAL_SESSION],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../src/engine/index';
 import { alignAfter, compareReports, formatComparison } from '../../../src/report/compare';
 import { presetScenario } from '../../../src/state/scenario-store';
+import { MODEL_VERSION } from '../../../src/version';
 
 describe('before and after', () => {
   const before = presetScenario('shared-socket-sync-workers');
@@ -31,10 +32,10 @@ describe('before and after', () => {
   });
 
   it('formats both runs with the single-run report', () => {
-    const md = formatComparison(b, a, { shareUrl: 'http://x/compare/?v=1.2', version: '0.1.0' });
+    const md = formatComparison(b, a, { shareUrl: 'http://x/compare/?v=1.3', version: '0.1.0' });
     expect(md).toContain('| protocol_error |');
-    expect(md).toContain('Reproduce both: <http://x/compare/?v=1.2>');
+    expect(md).toContain('Reproduce both: <http://x/compare/?v=1.3>');
     expect(md).toContain('### Before');
-    expect(md).toContain('#### Pool Lab simulation (Pool Lab 0.1.0, model 2)');
+    expect(md).toContain(`#### Pool Lab simulation (Pool Lab 0.1.0, model ${MODEL_VERSION})`);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../src/engine/index';
 import { formatReport } from '../../../src/report/markdown';
 import { parseScenario, presetById } from '../../../src/scenario/index';
+import { MODEL_VERSION } from '../../../src/version';
 
 const report = (() => {
   const r = parseScenario(presetById('flask-sqlalchemy-timeout-truncation')!.scenario);
@@ -16,7 +17,7 @@ describe('formatReport', () => {
       shareUrl: 'https://example.org/queuepool/?pool.pool_timeout=0.2#timeout',
       version: '0.1.0',
     });
-    expect(md).toContain('## Pool Lab simulation (Pool Lab 0.1.0, model 2)');
+    expect(md).toContain(`## Pool Lab simulation (Pool Lab 0.1.0, model ${MODEL_VERSION})`);
     expect(md).toContain('```json');
     expect(md).toContain('QueuePool pool_size 2 + max_overflow 0, pool_timeout 0');
     expect(md).toMatch(
