@@ -17,6 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness.classify import classify_outcome, classify_text  # noqa: E402
 from harness.events import pool_summary, read_events  # noqa: E402
+from harness.loadgen import Outcome  # noqa: E402
+from harness.report import window_block  # noqa: E402
 from harness.scenario import ScenarioError, effective_pool, normalise  # noqa: E402
 
 
@@ -112,6 +114,25 @@ class EventTests(unittest.TestCase):
         self.assertEqual(s["pool"]["checked_out_peak"], 2)
         self.assertEqual(s["fork"], {"inherited_connections": 1, "shared_socket_uses": 1})
         self.assertEqual(s["pool"]["wait_ms"]["max"], 10.0)  # connect time is not counted as waiting
+
+
+class WindowTests(unittest.TestCase):
+    def test_counts_only_what_ended_by_duration(self):
+        closed = "server closed the connection unexpectedly"
+        body = '{"error": {"class": "sqlalchemy.exc.OperationalError", "message": "(psycopg2.OperationalError) ' + closed + '"}}'
+        outcomes = [
+            Outcome(0, 0, 0.5, 0.6, "ok"),
+            Outcome(1, 0, 1.0, 3.1, "http_error", 500, body),
+            Outcome(2, 0, 9.0, 9.9, "http_error", 500, body),
+            Outcome(3, 0, 9.5, 11.5, "http_error", 500, body),  # the drain: ends after 10 s
+            Outcome(4, 0, 9.8, 10.4, "ok"),
+        ]
+        w = window_block(outcomes, 10.0, pgbouncer_qwt=1)
+        self.assertEqual((w["ok"], w["failed"]), (1, 2))
+        # PgBouncer logged one query_wait_timeout: one closed connection is moved to it
+        self.assertEqual(w["errors"]["query_wait_timeout"], 1)
+        self.assertEqual(w["errors"]["connection_closed"], 1)
+        self.assertAlmostEqual(w["latency_ms"]["p50"], 100.0, places=3)
 
 
 if __name__ == "__main__":

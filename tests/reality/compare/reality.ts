@@ -246,6 +246,18 @@ export interface RealReport {
     other_errors?: Record<string, number>;
   };
   latency_ms: { mean: number; p50: number; p90: number; p95: number; p99: number; max: number };
+  /**
+   * Open loads: the requests that ended by duration_s after the load began, as the engine
+   * counts them (harness/report.py window_block). Absent in reports made before it existed.
+   */
+  in_window?: null | {
+    until_s: number;
+    ok: number;
+    failed: number;
+    errors: Record<string, number>;
+    other_errors?: Record<string, number>;
+    latency_ms: { p50: number; p95: number };
+  };
   throughput_rps: number;
   pool: { checkouts: number; waited: number; connects: number; checked_out_peak: number };
   postgres: { connections_peak: number; connections_opened: number; refused: number };

@@ -70,6 +70,39 @@ def requests_block(outcomes: list[Outcome], started: int) -> tuple[dict, dict, l
     return block, raw_samples, latencies, {"ok": tl_ok, "failed": tl_failed}
 
 
+def window_block(outcomes: list[Outcome], until_s: float, pgbouncer_qwt: int) -> dict:
+    """The requests that ended by `until_s` after the load started, counted as the engine
+    counts an open load: its run stops at duration_s, and what is still in flight then is
+    neither ok nor failed. The harness's own totals also hold the drain after the last
+    arrival (up to a pool or query_wait timeout)."""
+    errors = dict.fromkeys(ENGINE_KINDS, 0)
+    other = dict.fromkeys(OTHER_KINDS, 0)
+    latencies: list[float] = []
+    for o in outcomes:
+        if o.t_end > until_s:
+            continue
+        if o.status == "ok":
+            latencies.append(o.latency_ms)
+            continue
+        kind, _ = classify_outcome(o.status, o.http_status, o.body)
+        if kind in errors:
+            errors[kind] += 1
+        else:
+            other[kind] += 1
+    moved = min(pgbouncer_qwt, errors["connection_closed"])
+    errors["connection_closed"] -= moved
+    errors["query_wait_timeout"] += moved
+    failed = sum(errors.values()) + sum(other.values())
+    return {
+        "until_s": until_s,
+        "ok": len(latencies),
+        "failed": failed,
+        "errors": errors,
+        "other_errors": {k: v for k, v in other.items() if v},
+        "latency_ms": latency_block(latencies),
+    }
+
+
 def reassign_query_wait_timeouts(block: dict, raw: dict, pgbouncer_qwt: int) -> int:
     """PgBouncer's query_wait_timeout reaches psycopg2 as "server closed the
     connection unexpectedly" (FACTS.md §6, verified on 1.18): the text alone

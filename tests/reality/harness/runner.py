@@ -253,10 +253,16 @@ class Run:
         not_measured = list(rp.NOT_MEASURED_ALWAYS)
         faults_done = list(self.faults.done)
         rp.fault_recovery(faults_done, lg.outcomes)
+        window = (
+            rp.window_block(lg.outcomes, float(scn["duration_s"]), pgb_counts.get("query_wait_timeout", 0))
+            if scn["load"]["kind"] == "open"
+            else None
+        )
         return {
             "scenario": scn,
             "requests": req_block,
             "latency_ms": rp.latency_block(latencies),
+            "in_window": window,
             "throughput_rps": round(req_block["ok"] / lg.wall_s, 3) if lg.wall_s > 0 else 0,
             "pool": pool["pool"],
             "postgres": self._postgres_block(pg_counts),
