@@ -102,10 +102,11 @@ export function abandonConnect(w: World, req: Request): void {
  * session_scope "global": the worker's threads share one Session, whose connection runs
  * one statement at a time (psycopg2 serialises the commands on a connection:
  * https://www.psycopg.org/docs/usage.html#thread-and-process-safety), so a thread's query
- * waits while another thread's runs. (The model still gives each thread the connection
- * it checked out; the queue stands for the Session's.)
+ * waits while another thread's runs, and so does its commit at the end of the request.
+ * (The model still gives each thread the connection it checked out; the queue stands
+ * for the Session's.)
  */
-function sessionTurn(w: World, req: Request): boolean {
+export function sessionTurn(w: World, req: Request): boolean {
   const proc = req.proc!;
   if (proc.sessionCmd === null || proc.sessionCmd === req) {
     proc.sessionCmd = req;

@@ -26,6 +26,8 @@ import {
   importConnect,
   roundTrip,
   roundTripResult,
+  sessionRelease,
+  sessionTurn,
 } from './dbapi';
 import { pgbRelease } from './pgbouncer';
 import { afterReturn, fail } from './request';
@@ -229,10 +231,19 @@ export function checkin(w: World, req: Request): void {
     afterReturn(w, req);
     return;
   }
+  if (w.eff.globalSession) {
+    // The commit is a statement on the Session's connection too: it waits its turn.
+    req.sessionCommit = true;
+    if (!sessionTurn(w, req)) return;
+  }
   roundTrip(w, req, rec.sock, S.RETURNED, returned);
 }
 
 export function returned(w: World, req: Request): void {
+  if (req.sessionCommit) {
+    req.sessionCommit = false;
+    sessionRelease(w, req);
+  }
   const rec = req.conn!;
   const sock = rec.sock!;
   const mixedUp = req.usingSock === sock && req.corrupt === E.protocol_error;

@@ -55,6 +55,7 @@ export function newRequest(w: World, server: Server): Request {
   req.corrupt = -1;
   req.poisoned = false;
   req.inSession = false;
+  req.sessionCommit = false;
   req.usingSock = null;
   req.dialBackend = null;
   req.dialClient = null;
@@ -292,7 +293,8 @@ export function resume(w: World, req: Request): void {
       queryDone(w, req);
       return;
     case S.SESSION_GO:
-      execute(w, req);
+      if (req.sessionCommit) checkin(w, req);
+      else execute(w, req);
       return;
     case S.RETURNED:
       returned(w, req);

@@ -219,6 +219,8 @@ export class Request {
   corrupt = -1;
   poisoned = false;
   inSession = false;
+  /** session_scope "global": the turn it waits for is its commit (checkin), not a query. */
+  sessionCommit = false;
   usingSock: Sock | null = null;
   dialBackend: Backend | null = null;
   dialClient: PgbClient | null = null;
