@@ -19,6 +19,7 @@ from harness.classify import classify_outcome, classify_text  # noqa: E402
 from harness.events import pool_summary, read_events  # noqa: E402
 from harness.loadgen import Outcome  # noqa: E402
 from harness.report import window_block  # noqa: E402
+from readme_tables import calibration_table, case_table  # noqa: E402
 from harness.scenario import ScenarioError, effective_pool, normalise  # noqa: E402
 
 
@@ -133,6 +134,14 @@ class WindowTests(unittest.TestCase):
         self.assertEqual(w["errors"]["query_wait_timeout"], 1)
         self.assertEqual(w["errors"]["connection_closed"], 1)
         self.assertAlmostEqual(w["latency_ms"]["p50"], 100.0, places=3)
+
+
+class ReadmeTests(unittest.TestCase):
+    def test_readme_tables_come_from_the_saved_results(self):
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md")) as fh:
+            readme = fh.read()
+        self.assertIn(calibration_table(), readme, "run readme_tables.py and paste its calibration table")
+        self.assertIn(case_table(), readme, "run readme_tables.py and paste its case table")
 
 
 if __name__ == "__main__":
