@@ -175,7 +175,7 @@ export function realFigures(r: RealReport): Figures {
   for (const [k, n] of Object.entries(other)) if (n) errors[`other:${k}`] = n;
   return {
     started: r.requests.started,
-    completed: r.requests.completed,
+    completed: c.ok + c.failed,
     ok: c.ok,
     failed: c.failed,
     errors,
