@@ -49,6 +49,7 @@ import { loadSubjects, QUICK, type Subject } from './compare/subjects';
 import { scenarioDiff } from './compare/scenario-diff';
 import { formatDetails, formatTable, type TableRow } from './compare/table';
 import { compareTexts, EXPLAINED, type TextRow } from './compare/texts';
+import type * as Json from '../../src/components/reality/comparison-schema';
 import {
   MIN_LATENCY_SAMPLES,
   RIG_BOUND_CPU,
@@ -301,7 +302,7 @@ function minMax(values: number[]): [number, number] {
   return [Math.min(...values), Math.max(...values)];
 }
 
-function subjectJson(r: SubjectResult) {
+function subjectJson(r: SubjectResult): Json.Subject {
   const figs = r.model.figures;
   return {
     key: r.subject.key,
@@ -366,7 +367,7 @@ async function writeComparison(
   seconds: number,
 ) {
   const c = cal.connect_ms;
-  const doc = {
+  const doc: Json.Comparison = {
     generated: new Date().toISOString(),
     command: `npm run reality:compare -- --write${opts.reuse ? ' --reuse' : ''}`,
     duration_s: seconds,
