@@ -26,6 +26,16 @@ def _normalise_text(text: str) -> str:
     return text[:RAW_TEXT_CHARS]
 
 
+def _count_failure(o: Outcome, errors: dict, other: dict) -> tuple[str, str]:
+    """Classify a failed outcome, count it under its kind, and return (kind, raw text)."""
+    kind, text = classify_outcome(o.status, o.http_status, o.body)
+    if kind in errors:
+        errors[kind] += 1
+    else:
+        other[kind] += 1
+    return kind, text
+
+
 def requests_block(outcomes: list[Outcome], started: int) -> tuple[dict, dict, list[float], dict]:
     """(requests block, raw error samples, ok latencies in ms, per-second timeline)."""
     errors = dict.fromkeys(ENGINE_KINDS, 0)
@@ -43,11 +53,7 @@ def requests_block(outcomes: list[Outcome], started: int) -> tuple[dict, dict, l
             tl_ok[sec] += 1
             continue
         tl_failed[sec] += 1
-        kind, text = classify_outcome(o.status, o.http_status, o.body)
-        if kind in errors:
-            errors[kind] += 1
-        else:
-            other[kind] += 1
+        kind, text = _count_failure(o, errors, other)
         bucket = raw.setdefault(kind, {})
         key = _normalise_text(text)
         if key in bucket or len(bucket) < RAW_SAMPLES_PER_KIND:
@@ -84,11 +90,7 @@ def window_block(outcomes: list[Outcome], until_s: float, pgbouncer_qwt: int) ->
         if o.status == "ok":
             latencies.append(o.latency_ms)
             continue
-        kind, _ = classify_outcome(o.status, o.http_status, o.body)
-        if kind in errors:
-            errors[kind] += 1
-        else:
-            other[kind] += 1
+        _count_failure(o, errors, other)
     moved = min(pgbouncer_qwt, errors["connection_closed"])
     errors["connection_closed"] -= moved
     errors["query_wait_timeout"] += moved
