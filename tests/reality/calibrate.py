@@ -2,7 +2,8 @@
 """Measure this machine's connection costs and round trip, for the simulator.
 
     /usr/bin/python3 tests/reality/calibrate.py [--connects 200] [--queries 2000]
-                                                [--http 300] [--out calibration.json]
+                                                [--http 300] [--sleep-budget 1]
+                                                [--out calibration.json]
 
 Against a temporary PostgreSQL 15 cluster (TLS on, self-signed) and PgBouncer
 1.18 on 127.0.0.1, it times:
@@ -10,6 +11,9 @@ Against a temporary PostgreSQL 15 cluster (TLS on, self-signed) and PgBouncer
   Unix socket; TCP with trust and with SCRAM, each without and with TLS;
   through PgBouncer (transaction mode, server connection already pooled);
 - the round trip of `SELECT 1` on an open connection (direct, TLS, PgBouncer);
+- how late the harness's stand-in query ends: `SELECT pg_sleep(s)` beyond s
+  and a round trip, for s from 1 to 200 ms (PostgreSQL waits in whole
+  milliseconds, so it wakes a little late);
 - the HTTP path: sequential requests to one sync Gunicorn worker of the
   harness app with app_ms 0 and no query, and with one `pg_sleep(0)`.
 
@@ -85,6 +89,35 @@ def time_queries(params: dict, n: int) -> dict:
         out.append((time.perf_counter() - t0) * 1000)
     conn.close()
     return stats_ms(out)
+
+
+#: The pg_sleep durations timed, in ms: the comparison interpolates between them.
+PG_SLEEP_GRID_MS = (1, 2, 5, 10, 20, 50, 100, 200)
+
+
+def time_pg_sleep(params: dict, budget_s: float) -> dict:
+    """How much longer `SELECT pg_sleep(s)` takes than s plus a `SELECT 1` round trip, in
+    ms, for each s of PG_SLEEP_GRID_MS, each timed for about `budget_s` seconds.
+    PostgreSQL's pg_sleep (src/backend/utils/adt/misc.c) waits in whole milliseconds,
+    ceil(delay * 1000), and loops while time is left, so the harness's queries end late."""
+    conn = psycopg2.connect(**params)
+    conn.autocommit = True
+    cur = conn.cursor()
+    out = {}
+    for ms in PG_SLEEP_GRID_MS:
+        samples = []
+        for _ in range(max(10, min(60, int(budget_s * 1000 / ms)))):
+            t0 = time.perf_counter()
+            cur.execute("SELECT 1")
+            cur.fetchone()
+            t1 = time.perf_counter()
+            cur.execute("SELECT pg_sleep(%s)", (ms / 1000,))
+            cur.fetchone()
+            t2 = time.perf_counter()
+            samples.append((t2 - t1 - (t1 - t0)) * 1000 - ms)
+        out[str(ms)] = stats_ms(samples)
+    conn.close()
+    return out
 
 
 def http_get(port: int, path: str, timeout: float = 10) -> tuple[int, bytes]:
@@ -169,6 +202,7 @@ def calibrate(args) -> dict:
             "one_pg_sleep_0": time_http(srv.port, "/r?a=0&q=0", args.http),
         }
         srv.stop()
+        pg_sleep = time_pg_sleep(trust, args.sleep_budget)
         # The same request on NullPool, trust over TCP as the harness's app connects: a new
         # connection per request, as SQLAlchemy pays for it (psycopg2.connect, the dialect's
         # on-connect queries, the new backend's first query, and the close on return).
@@ -195,12 +229,17 @@ def calibrate(args) -> dict:
             },
             "connect_ms": connect,
             "select1_rtt_ms": rtt,
+            "pg_sleep_excess_ms": pg_sleep,
             "http_path_ms": http,
             "http_note": (
                 "sequential HTTP/1.0 requests, one TCP connection each, one sync Gunicorn worker; "
                 "no_query = Flask + Gunicorn + TCP; one_pg_sleep_0 adds a pooled checkout, one query and the "
                 "rollback on return; one_pg_sleep_0_nullpool is the same request on NullPool (trust over TCP): "
                 "a new connection, the dialect's on-connect queries, the first query of a new backend, the close"
+            ),
+            "pg_sleep_note": (
+                "pg_sleep_excess_ms: SELECT pg_sleep(s) on an open connection (trust over TCP, autocommit) minus s "
+                "and minus the SELECT 1 timed just before it, keyed by s in ms"
             ),
             "versions": versions(cluster.version),
             "machine": dict(machine_at_start, loadavg_at_end=machine()["loadavg_at_start"]),
@@ -219,6 +258,7 @@ def main() -> int:
     parser.add_argument("--connects", type=int, default=200)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--http", type=int, default=300)
+    parser.add_argument("--sleep-budget", type=float, default=1.0, help="seconds per pg_sleep duration timed")
     parser.add_argument("--out")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()

@@ -388,6 +388,7 @@ async function writeComparison(
       },
       rtt_ms: cal.select1_rtt_ms,
       http_path_ms: cal.http_path_ms,
+      pg_sleep_excess_ms: cal.pg_sleep_excess_ms,
     },
     model_input_reasons: MODEL_INPUT_REASONS,
     scaling: { max_duration_s: MAX_DURATION_S, max_rate_per_s: MAX_RATE_PER_S },

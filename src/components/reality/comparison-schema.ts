@@ -99,6 +99,8 @@ export interface Comparison {
     connect_ms: Record<string, { median: number; p90: number; n: number } | undefined>;
     rtt_ms: Record<string, { median: number; p90: number; n: number } | undefined>;
     http_path_ms: Record<string, { median: number; p90: number; n: number } | undefined>;
+    /** How much longer pg_sleep(s) took than s and a round trip, keyed by s in ms. */
+    pg_sleep_excess_ms: Record<string, { median: number; p90: number; n: number } | undefined>;
   };
   model_input_reasons: Record<string, string>;
   scaling: { max_duration_s: number; max_rate_per_s: number };

@@ -10,6 +10,8 @@ export interface Calibration {
   connect_ms: Record<string, { median: number; p90: number; min: number; n: number }>;
   select1_rtt_ms: Record<string, { median: number; p90: number; min: number; n: number }>;
   http_path_ms: Record<string, { median: number; p90: number; min: number; n: number }>;
+  /** How much longer pg_sleep(s) takes than s and a round trip, keyed by s in ms. */
+  pg_sleep_excess_ms: Record<string, { median: number; p90: number; min: number; n: number }>;
   versions: Record<string, unknown>;
   machine: {
     nproc: number;
@@ -53,9 +55,32 @@ export const MODEL_INPUT_REASONS: Record<string, string> = {
     'The harness cannot kill or restart a server in no time: it signals, waits for the shutdown, pauses, and starts the server again. The engine is given the times the real run had (its harness.faults_done: when each fault began, and how long the server was really down), so that both sides have the same outage.',
   'app.request.app_ms':
     "The harness's app burns exactly app_ms of CPU per request; the stack's own path adds its Python on top (Gunicorn's accept and parse, Flask, SQLAlchemy's checkout, query and reset on return, psycopg2), which the engine counts in app_ms. calibrate.py times that path on one sync worker (http_path_ms.one_pg_sleep_0: a pooled checkout, one pg_sleep(0) and the rollback on return), so the engine runs with app_ms plus its median.",
+  'app.request.query_ms':
+    "The harness's queries are SELECT pg_sleep(s), and PostgreSQL's pg_sleep waits in whole milliseconds and loops while time is left (src/backend/utils/adt/misc.c), so each ends a little late: calibrate.py times pg_sleep of 1 to 200 ms on an open connection (pg_sleep_excess_ms). The engine's query is query_ms of database time plus a round trip, so it runs with query_ms plus the excess measured for that length (interpolated between the lengths timed; for a drawn distribution, the excess at its mean). A connection's hold is longer by that much, which matters where a pool's queue is on a knife edge.",
   'app.cores':
     "Every server, worker, PostgreSQL, PgBouncer and the load generator share this machine's cores, so each modelled server gets its share: nproc divided by the number of servers (at least 1).",
 };
+
+/**
+ * The measured excess of pg_sleep for a query of `ms`: linear between the lengths timed,
+ * the nearest one's beyond them.
+ */
+export function pgSleepExcess(cal: Calibration, ms: number): number {
+  const grid = Object.entries(cal.pg_sleep_excess_ms ?? {})
+    .map(([k, v]) => [Number(k), v.median] as const)
+    .filter(([k, v]) => Number.isFinite(k) && Number.isFinite(v))
+    .sort((a, b) => a[0] - b[0]);
+  if (grid.length === 0) throw new Error('calibration lacks pg_sleep_excess_ms');
+  if (ms <= grid[0]![0]) return grid[0]![1];
+  for (let i = 1; i < grid.length; i++) {
+    const [x1, y1] = grid[i]!;
+    if (ms <= x1) {
+      const [x0, y0] = grid[i - 1]!;
+      return y0 + ((y1 - y0) * (ms - x0)) / (x1 - x0);
+    }
+  }
+  return grid[grid.length - 1]![1];
+}
 
 /** The values the engine runs with for scenario `sc` on the calibrated machine. */
 export function modelInputs(sc: Scenario, cal: Calibration): ModelInput[] {
@@ -77,12 +102,24 @@ export function modelInputs(sc: Scenario, cal: Calibration): ModelInput[] {
   const pgbConnect = tls ? pgbPlain + tlsCost : pgbPlain;
   const nproc = Math.max(1, cal.machine.nproc);
   const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+  const req = sc.app.request;
+  const query: ModelInput[] =
+    req.queries > 0 && req.query_ms > 0
+      ? [
+          {
+            path: 'app.request.query_ms',
+            value: r3(req.query_ms + pgSleepExcess(cal, req.query_ms)),
+            source: `app.request.query_ms + pg_sleep_excess_ms at ${req.query_ms} ms`,
+          },
+        ]
+      : [];
   return [
     {
       path: 'app.request.app_ms',
-      value: r3(sc.app.request.app_ms + path),
+      value: r3(req.app_ms + path),
       source: 'app.request.app_ms + http_path_ms.one_pg_sleep_0',
     },
+    ...query,
     {
       path: 'network.connect_ms',
       value: r3(connect),

@@ -32,7 +32,7 @@ export const SIMPLIFICATIONS: (KnownDifference & { applies: (f: SubjectFacts) =>
   {
     id: 'stack-path',
     title: "The stack's own path is only partly in the model",
-    text: "A real request also spends time in the HTTP client, Gunicorn, Flask, SQLAlchemy and psycopg2. The engine runs with app_ms plus the median of that path as calibrate.py times it alone on a quiet worker (calibration.ts), but not the HTTP client's side, the TCP connect, nor the waits for a core at each process wake-up on a busy machine. Each pg_sleep also wakes up to 1 ms late. So real latencies run a few milliseconds above the model's, and the latency tolerance allows for this.",
+    text: "A real request also spends time in the HTTP client, Gunicorn, Flask, SQLAlchemy and psycopg2. The engine runs with app_ms plus the median of that path as calibrate.py times it alone on a quiet worker (calibration.ts), but not the HTTP client's side, the TCP connect, nor the waits for a core at each process wake-up on a busy machine. (Each pg_sleep's own lateness is in the model: calibrate.py measures it, and the engine's queries are that much longer.) So real latencies run a few milliseconds above the model's, and the latency tolerance allows for this.",
     applies: (f) => f.latencyCompared,
   },
   {
@@ -63,9 +63,8 @@ const GLOBAL_SESSION: Diagnosis = {
 
 const CONSTANT_LOCKSTEP: Diagnosis = {
   checks: ['ok', 'failed', 'p50', 'p95'],
-  title:
-    "Constant times put the pool's queue on a knife edge, and the real queue is not strictly in order",
-  text: "8 users, 2 connections, constant 100 ms queries and pool_timeout 0.2 s: the third waiter in line gets a connection after two holds, so whether it times out depends on whether a hold lasts more than half of 200 ms. A first-in-first-out queue with holds of 104 ms gives the real result (98 to 104 ok in four runs, median about 210 ms); the engine's hold is 100.5 ms, so its third waiter is served just before its deadline (119 ok, median 298 ms). That is not the whole story: with pool_timeout 0.25 s, where two holds fit with 50 ms to spare, the real stack still failed 58 and 60 requests of 200 in two runs against the engine's 50. A likely cause, not confirmed: SQLAlchemy's pool queue wakes its longest waiter (threading.Condition.notify), but that thread must take the queue's lock and the GIL again, and a thread whose request arrives meanwhile can take the returned connection first, so a waiter can lose its turn and time out.",
+  title: "Constant times put the pool's queue on a knife edge",
+  text: "8 users, 2 connections, constant 100 ms queries and pool_timeout 0.2 s: the third waiter in line gets a connection after two holds, so whether it times out depends on whether two holds last more than 200 ms. The real holds (SQLAlchemy's checkout to checkin, from the app's pool events) lasted 101.9 ms at the median, and a returned connection reached the next waiter 0.3 ms later: two holds are just over 200 ms, so the third waiter times out, and about half the requests fail. Until the comparison gave the engine pg_sleep's measured lateness (calibrate.py pg_sleep_excess_ms: a pg_sleep of 100 ms lasts about 1.3 ms longer, PostgreSQL waiting in whole milliseconds), the engine's hold was 100.5 ms, its third waiter was served just before its deadline, and it kept 119 of 200 requests against the real 98 to 104. With the lateness both sides agree on the counts and the median; a real run where a few holds come out shorter still lets some third waiters through, which moves the real 95th percentile from about 210 to about 300 ms.",
 };
 
 const BOUNCER_CAPACITY: Diagnosis = {

@@ -9,6 +9,7 @@ import {
   applyModelInputs,
   measuredFaultInputs,
   modelInputs,
+  pgSleepExcess,
   type Calibration,
 } from '../../../tests/reality/compare/calibration';
 import {
@@ -136,6 +137,11 @@ const CAL: Calibration = {
     one_pg_sleep_0: { median: 1.3, p90: 1.7, min: 1, n: 10 },
     one_pg_sleep_0_nullpool: { median: 9.3, p90: 11, min: 8, n: 10 },
   },
+  pg_sleep_excess_ms: {
+    '10': { median: 0.4, p90: 0.5, min: 0.2, n: 10 },
+    '1': { median: 1.2, p90: 1.4, min: 0.1, n: 10 },
+    '100': { median: 1.3, p90: 1.6, min: 0.3, n: 10 },
+  },
   versions: {},
   machine: { nproc: 2, cpu_model: 'test', kernel: 'test' },
 };
@@ -167,6 +173,33 @@ describe('modelInputs', () => {
     expect(modelInputs(norm({}), cheap).find((i) => i.path === 'network.connect_ms')?.value).toBe(
       5,
     );
+  });
+
+  it("lengthens each query by pg_sleep's measured excess for its length", () => {
+    // 5 ms lies between the 1 ms and 10 ms lengths timed.
+    const sc = norm({ app: { request: { query_ms: 5 } } });
+    expect(value(sc, 'app.request.query_ms')).toBeCloseTo(5 + 1.2 + ((0.4 - 1.2) * 4) / 9, 3);
+    expect(value(norm({ app: { request: { query_ms: 100 } } }), 'app.request.query_ms')).toBe(
+      101.3,
+    );
+    // Beyond the lengths timed, the nearest one's excess.
+    expect(value(norm({ app: { request: { query_ms: 250 } } }), 'app.request.query_ms')).toBe(
+      251.3,
+    );
+    expect(pgSleepExcess(CAL, 0.5)).toBe(1.2);
+    expect(pgSleepExcess(CAL, 55)).toBeCloseTo(0.4 + (0.9 * 45) / 90, 9);
+  });
+
+  it('leaves query_ms alone when the request runs no query', () => {
+    expect(value(norm({ app: { request: { queries: 0 } } }), 'app.request.query_ms')).toBe(
+      undefined,
+    );
+  });
+
+  it('says what is missing from an old calibration', () => {
+    const old = structuredClone(CAL) as Partial<Calibration>;
+    delete old.pg_sleep_excess_ms;
+    expect(() => modelInputs(norm({}), old as Calibration)).toThrow(/pg_sleep_excess_ms/);
   });
 
   it('shares the cores among the servers', () => {
