@@ -118,4 +118,15 @@ describe('texts: libpq repeats and engine variants', () => {
     const rows = compareTexts('too_many_clients', [shown], [real], variants);
     expect(rows.find((r) => r.side === 'both' && r.real === real)?.verdict).toBe('same');
   });
+
+  it("explains a shared Session's text that the real run did not print", () => {
+    const twophase = errorText(kind('session_state'), 1, ctx);
+    expect(twophase).toContain('twophase');
+    const real =
+      "sqlalchemy.exc.InvalidRequestError: This session is in 'prepared' state; no further SQL can be emitted within this transaction.";
+    const variants = () => [0, 1].map((v) => errorText(kind('session_state'), v, ctx));
+    const rows = compareTexts('session_state', [twophase], [real], variants);
+    expect(rows.every((r) => r.verdict !== 'unexplained')).toBe(true);
+    expect(rows.find((r) => r.engine === twophase)?.verdict).toBe('explained');
+  });
 });
