@@ -3,7 +3,7 @@
 
     /usr/bin/python3 tests/reality/run.py <scenario.json> [--out report.json]
                                           [--keep] [--quiet] [--auth trust|scram]
-                                          [--client-timeout S]
+                                          [--client-timeout S] [--trace-statements]
 
 (or `npm run reality -- <scenario.json>`). Takes the same scenario file as
 `poollab simulate` and prints the same report shape as
@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         "scram = SCRAM-SHA-256 password, as in production)",
     )
     parser.add_argument("--client-timeout", type=float, help="per-request client timeout in seconds")
+    parser.add_argument(
+        "--trace-statements",
+        action="store_true",
+        help="log each request's statements with thread and connection; where the time went is in extra.statements",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -57,7 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     from harness.runner import RunOptions, run
 
     install_signal_handlers()
-    opts = RunOptions(keep=args.keep, quiet=args.quiet, auth=args.auth, client_timeout_s=args.client_timeout)
+    opts = RunOptions(
+        keep=args.keep,
+        quiet=args.quiet,
+        auth=args.auth,
+        client_timeout_s=args.client_timeout,
+        trace_statements=args.trace_statements,
+    )
     try:
         report = run(scn, opts)
     except KeyboardInterrupt:

@@ -16,7 +16,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness.classify import classify_outcome, classify_text  # noqa: E402
-from harness.events import pool_summary, read_events  # noqa: E402
+from harness.events import pool_summary, read_events, statement_summary  # noqa: E402
 from harness.loadgen import Outcome  # noqa: E402
 from harness.report import window_block  # noqa: E402
 from readme_tables import calibration_table, case_table  # noqa: E402
@@ -115,6 +115,28 @@ class EventTests(unittest.TestCase):
         self.assertEqual(s["pool"]["checked_out_peak"], 2)
         self.assertEqual(s["fork"], {"inherited_connections": 1, "shared_socket_uses": 1})
         self.assertEqual(s["pool"]["wait_ms"]["max"], 10.0)  # connect time is not counted as waiting
+
+    def test_statement_summary(self):
+        # Thread 1 runs two statements alone on connection 7 and commits; thread 2's statement
+        # is sent while thread 1's second one runs on the same connection, and it fails.
+        log = (
+            "Rb 1.000 1\nQb 1.001 1 7 SELECT\nQa 1.021 1 7 SELECT\nRb 1.022 2\n"
+            "Qb 1.023 1 7 SELECT\nQb 1.024 2 7 SELECT\nQa 1.043 1 7 SELECT\nTc 1.050 1 7\n"
+            "Re 1.053 1 ok\nQa 1.063 2 7 SELECT\nRe 1.070 2 failed\n"
+        )
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "ev-10.log"), "w") as fh:
+                fh.write(log)
+            s = statement_summary(read_events([d]))
+        ok, failed = s["ok"], s["failed"]
+        self.assertEqual((ok["requests"], failed["requests"]), (1, 1))
+        self.assertEqual(ok["statements_per_request"]["p50"], 2.0)
+        self.assertEqual(ok["statement_ms_alone"]["n"], 2)
+        self.assertNotIn("statement_ms_shared_connection", ok)
+        self.assertAlmostEqual(failed["statement_ms_shared_connection"]["max"], 39.0, places=3)
+        self.assertAlmostEqual(ok["after_last_statement_ms"]["max"], 10.0, places=3)
+        self.assertAlmostEqual(ok["latency_ms"]["max"], 53.0, places=3)
+        self.assertIsNone(statement_summary(read_events([])))
 
 
 class WindowTests(unittest.TestCase):

@@ -13,11 +13,21 @@ Kinds (written by poolapp.py and pl_hooks.py):
     B  worker booted (post_worker_init)         fields: ppid
     H  connections inherited at fork            fields: n
     C  pool connect (new DBAPI connection)      fields: connect_ms
-    o  pool checkout event                      fields: shared(0/1) owner_pid
-    i  pool checkin event
+    o  pool checkout event                      fields: shared(0/1) owner_pid conn
+    i  pool checkin event                       fields: conn
     v  connection invalidated                   fields: soft(0/1)
     W  app-level checkout timing                fields: total_ms connect_ms waited(0/1) ok(0/1)
     E  worker exiting (worker_exit hook)
+
+With run.py --trace-statements, also (thread = threading.get_ident()):
+    Rb request begins                           fields: thread
+    Re request ends                             fields: thread ok|failed
+    Qb statement sent (before_cursor_execute)   fields: thread conn verb
+    Qa statement done (after_cursor_execute)    fields: thread conn verb
+    Tc transaction committed                    fields: thread conn
+
+conn is id() of the DBAPI connection: equal values are one connection while it
+lives (Python may reuse the id of a closed one).
 """
 
 from __future__ import annotations

@@ -46,6 +46,8 @@ with open(os.environ["POOLLAB_APP_CONFIG"], encoding="utf-8") as _fh:
 pl_events.configure(CFG["events_dir"])
 QUERY = text("SELECT pg_sleep(:s)")
 _tl = threading.local()
+# run.py --trace-statements: each request's statements, with thread and connection.
+TRACE = bool(CFG.get("trace_statements"))
 
 
 def engine_options(pool: dict) -> dict:
@@ -101,11 +103,11 @@ def instrument(engine: sa.engine.Engine) -> None:
         tl.checkouts += 1
         owner = record.info.get("pid")
         shared = int(owner is not None and owner != os.getpid())
-        pl_events.write("o", shared, owner)
+        pl_events.write("o", shared, owner, id(dbapi_conn))
 
     @event.listens_for(engine, "checkin")
     def _checkin(dbapi_conn, record):
-        pl_events.write("i")
+        pl_events.write("i", id(dbapi_conn))
 
     @event.listens_for(engine, "invalidate")
     def _invalidate(dbapi_conn, record, exception):
@@ -114,6 +116,32 @@ def instrument(engine: sa.engine.Engine) -> None:
     @event.listens_for(engine, "soft_invalidate")
     def _soft_invalidate(dbapi_conn, record, exception):
         pl_events.write("v", 1)
+
+    if TRACE:
+        _trace_statements(engine)
+
+
+def _dbapi_id(conn) -> int:
+    """Which DBAPI connection a SQLAlchemy Connection runs on (0: none any more)."""
+    fairy = getattr(conn, "connection", None)
+    return id(getattr(fairy, "dbapi_connection", None) or fairy) if fairy is not None else 0
+
+
+def _trace_statements(engine: sa.engine.Engine) -> None:
+    """Qb / Qa around each statement's cursor call, Tc at each commit: the thread, the
+    DBAPI connection, and for statements the SQL verb."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        pl_events.write("Qb", threading.get_ident(), _dbapi_id(conn), statement.split(None, 1)[0].upper())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, parameters, context, executemany):
+        pl_events.write("Qa", threading.get_ident(), _dbapi_id(conn), statement.split(None, 1)[0].upper())
+
+    @event.listens_for(engine, "commit")
+    def _commit(conn):
+        pl_events.write("Tc", threading.get_ident(), _dbapi_id(conn))
 
 
 def _build_app():
@@ -234,6 +262,8 @@ def run_request():
     app_ms = float(request.args.get("a", "0"))
     queries = [float(x) for x in request.args.get("q", "").split(",") if x]
     hold = CFG["hold"]
+    if TRACE:
+        pl_events.write("Rb", threading.get_ident())
     try:
         burn_cpu(app_ms / 2)
         for i, seconds in enumerate(queries):
@@ -244,9 +274,13 @@ def run_request():
                 session().commit()  # ends the transaction: the connection goes back
         burn_cpu(app_ms / 2)
         end_session(failed=False)  # what the teardown would do; here its errors are caught
+        if TRACE:
+            pl_events.write("Re", threading.get_ident(), "ok")
         return "ok\n", 200
     except Exception as exc:
         body = _error_body(exc)
+        if TRACE:
+            pl_events.write("Re", threading.get_ident(), "failed")
         try:
             end_session(failed=True)
         except Exception as exc2:

@@ -113,3 +113,67 @@ def pool_summary(events: list[tuple]) -> dict:
             "pool_as_built": pool_info,
         },
     }
+
+
+def statement_summary(events: list[tuple]) -> dict | None:
+    """Where each request's time went, from run.py --trace-statements (Rb/Re, Qb/Qa, Tc
+    events; None without them). Per outcome (ok, failed): the requests, their latency
+    inside the worker, the statements each ran, and each statement's time split by
+    whether another thread of the process had a statement in progress on the same
+    connection when it was sent (psycopg2 runs one command at a time per connection,
+    so such a statement waits its turn). For successful requests also the time from
+    the end of their last statement to the end of the request (the commit or the
+    session's removal, and the rest of app_ms)."""
+    if not any(kind == "Rb" for _, _, kind, _ in events):
+        return None
+    open_req: dict[tuple, dict] = {}
+    running: dict[int, dict[str, str]] = {}  # pid -> thread -> connection of its statement in progress
+    out: dict[str, dict[str, list[float]]] = {}
+    for t, pid, kind, fields in events:
+        if kind not in ("Rb", "Re", "Qb", "Qa", "Tc") or not fields:
+            continue
+        key = (pid, fields[0])
+        if kind == "Rb":
+            open_req[key] = {"t0": t, "stmts": [], "last_end": None}
+            continue
+        req = open_req.get(key)
+        if req is None:
+            continue
+        if kind == "Qb" and len(fields) >= 3:
+            others = running.setdefault(pid, {})
+            shared = any(th != fields[0] and conn == fields[1] for th, conn in others.items())
+            others[fields[0]] = fields[1]
+            req["stmts"].append([t, None, fields[2], shared])
+        elif kind == "Qa":
+            running.get(pid, {}).pop(fields[0], None)
+            for stmt in reversed(req["stmts"]):
+                if stmt[1] is None:
+                    stmt[1] = t
+                    req["last_end"] = t
+                    break
+        elif kind == "Re":
+            running.get(pid, {}).pop(fields[0], None)
+            del open_req[key]
+            outcome = fields[1] if len(fields) > 1 else "failed"
+            acc = out.setdefault(outcome, {})
+
+            def add(name: str, value: float) -> None:
+                acc.setdefault(name, []).append(value)
+
+            add("latency_ms", (t - req["t0"]) * 1000)
+            done = [s for s in req["stmts"] if s[1] is not None]
+            add("statements", float(len(done)))
+            for start, end, _verb, shared in done:
+                add("statement_ms_shared_connection" if shared else "statement_ms_alone", (end - start) * 1000)
+            if outcome == "ok" and req["last_end"] is not None:
+                add("after_last_statement_ms", (t - req["last_end"]) * 1000)
+    result: dict = {}
+    for outcome, acc in sorted(out.items()):
+        block: dict = {"requests": len(acc["latency_ms"])}
+        for name, values in sorted(acc.items()):
+            if name == "statements":
+                block["statements_per_request"] = summary_ms(values, ("mean", "p50", "max"))
+            else:
+                block[name] = dict(summary_ms(values, ("mean", "p50", "p90", "max")), n=len(values))
+        result[outcome] = block
+    return result

@@ -76,7 +76,7 @@ def worker_exit(server, worker):
 class GunicornServer:
     """One Gunicorn master (one `app.servers` host)."""
 
-    def __init__(self, sup: Supervisor, root: str, index: int, scn: dict, url: str):
+    def __init__(self, sup: Supervisor, root: str, index: int, scn: dict, url: str, trace_statements: bool = False):
         self.sup = sup
         self.index = index
         self.scn = scn
@@ -86,6 +86,7 @@ class GunicornServer:
         self.url = url
         self.port = 0
         self.child: Child | None = None
+        self.trace_statements = trace_statements
 
     def write_config(self) -> None:
         os.makedirs(self.events_dir, exist_ok=True)
@@ -99,6 +100,7 @@ class GunicornServer:
             "session_scope": app["session_scope"],
             "hold": app["request"]["hold"],
             "master_connects": app["master_connects"],
+            "trace_statements": self.trace_statements,
         }
         with open(os.path.join(self.dir, "app.json"), "w") as fh:
             json.dump(app_cfg, fh, indent=2)

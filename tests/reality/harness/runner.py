@@ -40,6 +40,7 @@ class RunOptions:
     auth: str = "trust"  # how the app role authenticates over TCP: "trust" or "scram"
     client_timeout_s: float | None = None
     tmp_parent: str | None = None
+    trace_statements: bool = False  # log each request's statements (report extra.statements)
 
 
 def client_timeout_for(scn: dict, opts: RunOptions) -> float:
@@ -177,7 +178,10 @@ class Run:
 
     def start_app(self) -> None:
         url = db_url(self.target)
-        self.servers = [GunicornServer(self.sup, self.root, i, self.scn, url) for i in range(self.scn["app"]["servers"])]
+        self.servers = [
+            GunicornServer(self.sup, self.root, i, self.scn, url, trace_statements=self.opts.trace_statements)
+            for i in range(self.scn["app"]["servers"])
+        ]
         t0 = time.monotonic()
         start_all(self.servers)
         self.sup.log(f"{len(self.servers)} Gunicorn server(s) up in {time.monotonic() - t0:.2f}s")
@@ -244,7 +248,8 @@ class Run:
     def report(self, lg: LoadGenerator, gunicorn_counts: list[dict]) -> dict:
         """Every measurement in the report shape of SCENARIO.md, plus extras."""
         scn = self.scn
-        pool = ev.pool_summary(ev.read_events([s.events_dir for s in self.servers]))
+        events = ev.read_events([s.events_dir for s in self.servers])
+        pool = ev.pool_summary(events)
         req_block, raw, latencies, timeline = rp.requests_block(lg.outcomes, lg.started)
         pg_counts = self.cluster.log_counts()
         pgb_counts = self.bouncer.log_counts() if self.bouncer else {}
@@ -280,6 +285,7 @@ class Run:
                 "pgbouncer_stats": pgb_stats or None,
                 "query_wait_timeouts_moved_from_connection_closed": moved,
                 "gunicorn": gunicorn_counts,
+                **({"statements": ev.statement_summary(events)} if self.opts.trace_statements else {}),
             },
             "timeline_per_s": timeline,
         }
