@@ -121,7 +121,7 @@ class EventTests(unittest.TestCase):
         # is sent while thread 1's second one runs on the same connection, and it fails.
         log = (
             "Rb 1.000 1\nQb 1.001 1 7 SELECT\nQa 1.021 1 7 SELECT\nRb 1.022 2\n"
-            "Qb 1.023 1 7 SELECT\nQb 1.024 2 7 SELECT\nQa 1.043 1 7 SELECT\nTc 1.050 1 7\n"
+            "Qb 1.023 1 7 SELECT\nQb 1.024 2 7 SELECT\nQa 1.043 1 7 SELECT\n"
             "Re 1.053 1 ok\nQa 1.063 2 7 SELECT\nRe 1.070 2 failed\n"
         )
         with tempfile.TemporaryDirectory() as d:

@@ -24,7 +24,6 @@ With run.py --trace-statements, also (thread = threading.get_ident()):
     Re request ends                             fields: thread ok|failed
     Qb statement sent (before_cursor_execute)   fields: thread conn verb
     Qa statement done (after_cursor_execute)    fields: thread conn verb
-    Tc transaction committed                    fields: thread conn
 
 conn is id() of the DBAPI connection: equal values are one connection while it
 lives (Python may reuse the id of a closed one).

@@ -128,8 +128,8 @@ def _dbapi_id(conn) -> int:
 
 
 def _trace_statements(engine: sa.engine.Engine) -> None:
-    """Qb / Qa around each statement's cursor call, Tc at each commit: the thread, the
-    DBAPI connection, and for statements the SQL verb."""
+    """Qb / Qa around each statement's cursor call: the thread, the DBAPI connection and
+    the SQL verb."""
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn, cursor, statement, parameters, context, executemany):
@@ -138,10 +138,6 @@ def _trace_statements(engine: sa.engine.Engine) -> None:
     @event.listens_for(engine, "after_cursor_execute")
     def _after(conn, cursor, statement, parameters, context, executemany):
         pl_events.write("Qa", threading.get_ident(), _dbapi_id(conn), statement.split(None, 1)[0].upper())
-
-    @event.listens_for(engine, "commit")
-    def _commit(conn):
-        pl_events.write("Tc", threading.get_ident(), _dbapi_id(conn))
 
 
 def _build_app():

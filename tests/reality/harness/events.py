@@ -116,7 +116,7 @@ def pool_summary(events: list[tuple]) -> dict:
 
 
 def statement_summary(events: list[tuple]) -> dict | None:
-    """Where each request's time went, from run.py --trace-statements (Rb/Re, Qb/Qa, Tc
+    """Where each request's time went, from run.py --trace-statements (Rb/Re and Qb/Qa
     events; None without them). Per outcome (ok, failed): the requests, their latency
     inside the worker, the statements each ran, and each statement's time split by
     whether another thread of the process had a statement in progress on the same
@@ -130,7 +130,7 @@ def statement_summary(events: list[tuple]) -> dict | None:
     running: dict[int, dict[str, str]] = {}  # pid -> thread -> connection of its statement in progress
     out: dict[str, dict[str, list[float]]] = {}
     for t, pid, kind, fields in events:
-        if kind not in ("Rb", "Re", "Qb", "Qa", "Tc") or not fields:
+        if kind not in ("Rb", "Re", "Qb", "Qa") or not fields:
             continue
         key = (pid, fields[0])
         if kind == "Rb":
