@@ -30,14 +30,24 @@ import { PH, TT } from './trace';
 import { Request, S, type Proc, type Server, type World } from './world';
 
 /**
- * Python a failed request runs before its thread is free: SQLAlchemy wraps the DBAPI
- * error, the exception unwinds, and Flask writes the 500 response. Measured on the real
- * stack (tests/reality case fsa-pool-timeout-truncation): one worker of 8 threads failed
- * 196 requests at once (pool_timeout 0) in about 0.24 s, 1.2 ms of its GIL each; FACTS.md
- * §11 saw each fail after about 5 ms with 8 threads. It replaces the rest of app_ms,
- * which a failed request no longer runs.
+ * Python a failed request runs before its thread is free, in place of the rest of its
+ * app_ms: the exception unwinds and Flask writes the 500 response. A driver error (a
+ * refused or broken connection, a failed query) also goes through psycopg2 and
+ * SQLAlchemy's wrapping of the DBAPI error and the pool's clean-up: measured on the real
+ * stack (tests/reality, one gthread worker of 16 threads, CPU time from /proc), a request
+ * refused by PgBouncer cost about as much CPU as one served, 1 ms or so beyond what the
+ * engine charges before the checkout.
  */
 export const ERROR_PATH_US = 1_000;
+
+/**
+ * A pool timeout is cheaper: SQLAlchemy raises TimeoutError from its own queue, with no
+ * driver call and no connection to clean up. Measured on the real stack (tests/reality
+ * case fsa-pool-timeout-truncation, pool_timeout 0): one worker of 8 threads failed 196
+ * requests in 164 ms, 0.84 ms of its GIL each, of which the engine's first half of the
+ * request (the stack's path before the checkout) takes about 0.55.
+ */
+export const POOL_TIMEOUT_PATH_US = 300;
 
 export function newRequest(w: World, server: Server): Request {
   const req = w.freeReqs.pop() ?? allocSlot(w);
@@ -184,7 +194,7 @@ export function fail(w: World, req: Request, kind: number, variant: number): voi
     // The error path runs in Python before the thread is free (finish at S.ERROR_PATH).
     req.failKind = kind;
     req.failVariant = variant;
-    runPython(w, req, ERROR_PATH_US, S.ERROR_PATH);
+    runPython(w, req, kind === E.pool_timeout ? POOL_TIMEOUT_PATH_US : ERROR_PATH_US, S.ERROR_PATH);
     return;
   }
   finish(w, req, kind, variant);
