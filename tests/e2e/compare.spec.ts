@@ -25,7 +25,7 @@ test('the comparison opens from a link with both scenarios and copies the CLI re
 
   // The same comparison from the command line: the same text, character for character.
   const { execFileSync } = await import('node:child_process');
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
   const cli = (...args: string[]) =>
@@ -38,12 +38,17 @@ test('the comparison opens from a link with both scenarios and copies the CLI re
     );
   const after = JSON.parse(cli('normalize', 'shared-socket-sync-workers'));
   after.app.post_fork = 'dispose_close_false';
-  const afterFile = join(mkdtempSync(join(tmpdir(), 'poollab-compare-')), 'after.json');
-  writeFileSync(afterFile, JSON.stringify(after));
+  const dir = mkdtempSync(join(tmpdir(), 'poollab-compare-'));
+  const afterFile = join(dir, 'after.json');
   const shareUrl = /Reproduce both: <([^>]+)>/.exec(markdown)?.[1] ?? '';
-  expect(cli('compare', 'shared-socket-sync-workers', afterFile, '--share-url', shareUrl)).toBe(
-    markdown,
-  );
+  try {
+    writeFileSync(afterFile, JSON.stringify(after));
+    expect(cli('compare', 'shared-socket-sync-workers', afterFile, '--share-url', shareUrl)).toBe(
+      markdown,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 
   await view.getByRole('button', { name: 'Copy link to this comparison' }).click();
   const link = await page.evaluate(() => navigator.clipboard.readText());

@@ -239,7 +239,7 @@ test('Lab: the Markdown report is the CLI report for the same scenario and seed'
   page,
 }) => {
   const { execFileSync } = await import('node:child_process');
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
   await page.goto('lab/?preset=failover-no-pre-ping&seed=42');
@@ -253,26 +253,32 @@ test('Lab: the Markdown report is the CLI report for the same scenario and seed'
   expect(markdown).toContain('Seed 42');
 
   const href = await bar.getByRole('link', { name: 'Export scenario.json' }).getAttribute('href');
-  const file = join(mkdtempSync(join(tmpdir(), 'poollab-report-')), 'scenario.json');
-  writeFileSync(
-    file,
-    decodeURIComponent((href ?? '').replace(/^data:application\/json;charset=utf-8,/, '')),
-  );
+  const dir = mkdtempSync(join(tmpdir(), 'poollab-report-'));
+  const file = join(dir, 'scenario.json');
   const shareUrl = /Reproduce: <([^>]+)>/.exec(markdown)?.[1] ?? '';
-  const cli = execFileSync(
-    process.execPath,
-    [
-      'node_modules/tsx/dist/cli.mjs',
-      'src/cli/poollab.ts',
-      'simulate',
+  let cli: string;
+  try {
+    writeFileSync(
       file,
-      '--format',
-      'markdown',
-      '--share-url',
-      shareUrl,
-    ],
-    { encoding: 'utf8' },
-  );
+      decodeURIComponent((href ?? '').replace(/^data:application\/json;charset=utf-8,/, '')),
+    );
+    cli = execFileSync(
+      process.execPath,
+      [
+        'node_modules/tsx/dist/cli.mjs',
+        'src/cli/poollab.ts',
+        'simulate',
+        file,
+        '--format',
+        'markdown',
+        '--share-url',
+        shareUrl,
+      ],
+      { encoding: 'utf8' },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   expect(markdown).toBe(cli);
 });
 
