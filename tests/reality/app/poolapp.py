@@ -131,13 +131,14 @@ def _trace_statements(engine: sa.engine.Engine) -> None:
     """Qb / Qa around each statement's cursor call: the thread, the DBAPI connection and
     the SQL verb."""
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def _before(conn, cursor, statement, parameters, context, executemany):
-        pl_events.write("Qb", threading.get_ident(), _dbapi_id(conn), statement.split(None, 1)[0].upper())
+    def listen(event_name: str, kind: str) -> None:
+        def write(conn, cursor, statement, parameters, context, executemany):
+            pl_events.write(kind, threading.get_ident(), _dbapi_id(conn), statement.split(None, 1)[0].upper())
 
-    @event.listens_for(engine, "after_cursor_execute")
-    def _after(conn, cursor, statement, parameters, context, executemany):
-        pl_events.write("Qa", threading.get_ident(), _dbapi_id(conn), statement.split(None, 1)[0].upper())
+        event.listen(engine, event_name, write)
+
+    listen("before_cursor_execute", "Qb")
+    listen("after_cursor_execute", "Qa")
 
 
 def _build_app():
