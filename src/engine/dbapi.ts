@@ -2,11 +2,12 @@
 // one socket, to PostgreSQL directly or to PgBouncer. Each operation is asynchronous in
 // virtual time and resumes the request at a given step of its program (request.ts).
 // https://www.psycopg.org/docs/connection.html
-import { E, OK } from './errors';
+import { E, OK, V } from './errors';
 import { beginUse, endUse, newSock } from './fd-table';
 import { pgbAdmit, pgbClientClosed, pgbExecute, pgbRelease } from './pgbouncer';
 import { authenticate, endBackend, lastRefusal, runOnBackend, startBackend } from './postgres';
-import { queryDone } from './request';
+import { queryDone, sessionCheckout } from './request';
+import { sessionBorrow, sessionConnLive, sessionRelease, sessionTurn, sessionUse } from './session';
 import { PH, TT } from './trace';
 import { S, type Request, type Sock, type World } from './world';
 
@@ -98,52 +99,45 @@ export function abandonConnect(w: World, req: Request): void {
   if (client && client.alive) pgbClientClosed(w, client);
 }
 
-/**
- * session_scope "global": the worker's threads share one Session, whose connection runs
- * one statement at a time (psycopg2 serialises the commands on a connection:
- * https://www.psycopg.org/docs/usage.html#thread-and-process-safety), so a thread's query
- * waits while another thread's runs, and so does its commit at the end of the request.
- * (The model still gives each thread the connection it checked out; the queue stands
- * for the Session's.)
- */
-export function sessionTurn(w: World, req: Request): boolean {
-  const proc = req.proc!;
-  if (proc.sessionCmd === null || proc.sessionCmd === req) {
-    proc.sessionCmd = req;
-    return true;
-  }
-  req.step = S.SESSION_WAIT;
-  proc.sessionWait.push(req, req.gen);
-  return false;
-}
-
-/** The Session's statement is done (or abandoned): the next queued thread's query runs. */
-export function sessionRelease(w: World, req: Request): void {
-  const proc = req.proc;
-  if (!proc || proc.sessionCmd !== req) return;
-  proc.sessionCmd = null;
-  const q = proc.sessionWait;
-  while (q.length > 0) {
-    const next = q.shift()!;
-    if (next.gen !== q.lastTag || next.step !== S.SESSION_WAIT) continue;
-    proc.sessionCmd = next;
-    w.resumeAfter(next, S.SESSION_GO, 0);
-    return;
-  }
-}
-
 /** Run one query on req.conn; resumes the request with queryDone. */
 export function execute(w: World, req: Request): void {
-  if (w.eff.globalSession && !sessionTurn(w, req)) return;
+  if (w.eff.globalSession) {
+    if (!sessionUse(w, req)) return;
+    if (req.borrowed && !sessionBorrow(w, req)) {
+      // The transaction it joined has ended: the Session begins one, with a checkout.
+      req.conn = null;
+      req.borrowed = 0;
+      sessionCheckout(w, req);
+      return;
+    }
+    if (!sessionTurn(w, req)) return;
+  }
+  executeNow(w, req);
+}
+
+/** The query runs now (with a shared Session: its turn on the connection came). */
+export function executeNow(w: World, req: Request): void {
+  if (req.borrowed && !sessionConnLive(req)) {
+    // The Session's connection was closed under it while it waited its turn.
+    sessionRelease(w, req);
+    req.conn = null;
+    req.borrowed = 0;
+    req.failKind = E.session_state;
+    req.failVariant = V.staleConnection;
+    w.resumeAfter(req, S.FAIL, 0);
+    return;
+  }
   const sock = req.conn!.sock!;
   w.tr?.emit(TT.REQ_PHASE, req.id, PH.query);
   const code = beginUse(w, sock, req.proc!, req);
   if (code !== OK) {
     sessionRelease(w, req);
-    req.failKind = code;
+    req.failKind = req.borrowed ? E.session_state : code;
+    req.failVariant = req.borrowed ? V.staleConnection : 0;
     w.resumeAfter(req, S.FAIL, 0);
     return;
   }
+
   const work = w.sample(w.eff.queryUs);
   if (sock.backend) runOnBackend(w, req, sock.backend, work);
   else if (sock.client) pgbExecute(w, req, sock.client, work);
@@ -152,6 +146,9 @@ export function execute(w: World, req: Request): void {
 /** The server finished the query (postgres.ts); the reply takes one round trip. */
 export function queryExecuted(w: World, req: Request): void {
   const sock = req.usingSock;
+  // A thread of a shared Session whose statement waited its turn while another thread's
+  // commit put the connection back ran it on the pooled connection all the same.
+  if (req.borrowed && req.conn && !req.conn.out) req.conn.dirty = true;
   endUse(w, req);
   sessionRelease(w, req);
   if (sock?.client) pgbRelease(w, sock.client, 'statement');

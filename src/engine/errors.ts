@@ -47,6 +47,10 @@ export const V = {
   pgbouncerDown: 2,
   /** session_state: pre-ping on a connection another thread's transaction holds. */
   setSession: 2,
+  /** session_scope "global": a commit whose transaction another thread's commit or rollback closed first. */
+  commitLost: 3,
+  /** session_scope "global": a statement on the Session's connection after another thread's commit closed it. */
+  staleConnection: 4,
 } as const;
 
 const BG_E3Q8 = '(Background on this error at: https://sqlalche.me/e/20/e3q8)';
@@ -103,6 +107,10 @@ export function errorText(kind: number, variant: number, c: TextContext): string
       if (variant === V.setSession)
         // psycopg2 connection.set_session (autocommit) refused inside a transaction
         return '(psycopg2.ProgrammingError) set_session cannot be used inside a transaction\n(Background on this error at: https://sqlalche.me/e/20/f405)';
+      if (variant === V.commitLost)
+        return "AttributeError: 'NoneType' object has no attribute 'dispatch'";
+      if (variant === V.staleConnection)
+        return "(builtins.AttributeError) 'NoneType' object has no attribute 'cursor'";
       return variant === 1
         ? "AttributeError: 'NoneType' object has no attribute 'twophase'"
         : "(sqlalchemy.exc.InvalidRequestError) This session is in 'prepared' state; no further SQL can be emitted within this transaction.";

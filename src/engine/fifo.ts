@@ -21,6 +21,15 @@ export class Fifo<T> {
     this.length++;
   }
 
+  /** Add an entry at the head: it is the next one out. */
+  pushFront(item: T, tag = 0): void {
+    if (this.length === this.items.length) this.grow();
+    this.head = (this.head - 1 + this.items.length) % this.items.length;
+    this.items[this.head] = item;
+    this.tags[this.head] = tag;
+    this.length++;
+  }
+
   /** Oldest entry (FIFO). */
   shift(): T | undefined {
     if (this.length === 0) return undefined;

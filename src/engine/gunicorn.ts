@@ -297,8 +297,13 @@ export function masterTick(w: World, server: Server): void {
   w.q.after(MASTER_LOOP_US, K.MASTER_TICK, server.index, 0);
 }
 
-/** Python time: the worker's GIL, then one of the server's cores, then `us` of work. */
-export function runPython(w: World, req: Request, us: number, step: number): void {
+/**
+ * Python time: the worker's GIL, then one of the server's cores, then `us` of work.
+ * `next`: the thread gets the GIL next, before the threads already waiting for it (it
+ * let the GIL go for a moment's I/O and asked for it back at once; CPython makes the
+ * holder drop it within the switch interval).
+ */
+export function runPython(w: World, req: Request, us: number, step: number, next = false): void {
   req.step = step;
   req.pyUs = us;
   w.tr?.emit(TT.REQ_PHASE, req.id, PH.app);
@@ -307,7 +312,8 @@ export function runPython(w: World, req: Request, us: number, step: number): voi
     proc.gilHolder = req;
     req.holdsGil = true;
     takeCore(w, req);
-  } else proc.gilQueue.push(req, req.gen);
+  } else if (next) proc.gilQueue.pushFront(req, req.gen);
+  else proc.gilQueue.push(req, req.gen);
 }
 
 function takeCore(w: World, req: Request): void {

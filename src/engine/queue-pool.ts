@@ -18,7 +18,7 @@
 //   connection goes back to the pool.
 // NullPool (null-pool.ts) is the same object with no idle queue and no limit.
 import { E, isDisconnect, OK, V } from './errors';
-import { closeFd } from './fd-table';
+import { closeFd, endUse } from './fd-table';
 import {
   connect,
   execute,
@@ -26,25 +26,20 @@ import {
   importConnect,
   roundTrip,
   roundTripResult,
+} from './dbapi';
+import {
+  sessionCommit,
+  sessionCommitted,
+  sessionConnLive,
+  sessionOwn,
   sessionRelease,
   sessionTurn,
-} from './dbapi';
+} from './session';
 import { pgbRelease } from './pgbouncer';
 import { afterReturn, fail } from './request';
 import { nullPoolClose } from './null-pool';
 import { TT } from './trace';
 import { ConnRecord, K, Pool, S, type Proc, type Request, type World } from './world';
-
-/**
- * session_scope "global" with pool_pre_ping: the chance that a checkout's ping lands on a
- * connection another thread's transaction of the shared Session still holds (its commit
- * put it back while a thread was inside). The ping turns on autocommit, psycopg2 refuses
- * ("set_session cannot be used inside a transaction"), and SQLAlchemy invalidates the
- * connection. Calibrated on tests/reality memo-global-session: 67 such invalidations
- * against 547 checkouts, 88 connections opened (model 74-111 over 20 seeds); without
- * pre-ping (session-global) none.
- */
-export const SESSION_PING_CLASH = 0.2;
 
 export function createPool(w: World, proc: Proc): Pool {
   const pool = new Pool(proc, w.eff.nullPool, w.pools.length);
@@ -60,6 +55,7 @@ function newRecord(w: World, pool: Pool): ConnRecord {
   rec.startTime = w.now;
   rec.fresh = true;
   rec.out = false;
+  rec.dirty = false;
   pool.open++;
   return rec;
 }
@@ -160,18 +156,30 @@ function prepare(w: World, req: Request, rec: ConnRecord): void {
     return;
   }
   if (eff.prePing && !rec.fresh && rec.sock) {
-    if (eff.globalSession && pool.proc.sessionUsers > 1 && w.rng.next() < SESSION_PING_CLASH) {
-      // The ping switches the connection to autocommit while another thread's transaction
-      // of the shared Session is open on it: psycopg2 refuses, SQLAlchemy invalidates it.
-      dropRecord(w, rec, true);
-      req.conn = null;
-      fail(w, req, E.session_state, V.setSession);
+    if (rec.dirty) {
+      // A shared Session's statement ran on it after it came back to the pool (dbapi.ts
+      // queryExecuted), so psycopg2 has a transaction open on it. The ping waits for the
+      // connection like any command (the statement may still run), then its switch to
+      // autocommit is refused, and SQLAlchemy invalidates the connection.
+      req.sessionPing = true;
+      if (sessionTurn(w, req)) pingRefused(w, req);
       return;
     }
     roundTrip(w, req, rec.sock, S.PINGED, pinged);
     return;
   }
+  rec.dirty = false;
   use(w, req);
+}
+
+/** The ping on a connection left inside a transaction was refused (see prepare). */
+export function pingRefused(w: World, req: Request): void {
+  const rec = req.conn!;
+  req.sessionPing = false;
+  sessionRelease(w, req);
+  dropRecord(w, rec, true);
+  req.conn = null;
+  fail(w, req, E.session_state, V.setSession);
 }
 
 /** The checkout succeeded (SQLAlchemy's "checkout" event): run the query. */
@@ -180,6 +188,7 @@ function use(w: World, req: Request): void {
     req.counted = true;
     w.m.checkouts++;
   }
+  if (w.eff.globalSession) sessionOwn(req);
   execute(w, req);
 }
 
@@ -224,25 +233,42 @@ export function pinged(w: World, req: Request): void {
 
 /** Request teardown: reset on return (rollback), then back to the pool; resumes with afterReturn. */
 export function checkin(w: World, req: Request): void {
+  if (w.eff.globalSession && !sessionCommit(w, req)) return;
+  giveBack(w, req);
+}
+
+/** Reset on return (with a shared Session, its commit), then back to the pool. */
+export function giveBack(w: World, req: Request): void {
   const rec = req.conn!;
-  if (!rec.sock) {
-    dropRecord(w, rec, false);
+  if (req.borrowed && !sessionConnLive(req)) {
+    // The Session's connection is gone (closed by the thread that checked it out): nothing to send.
     req.conn = null;
-    afterReturn(w, req);
+    req.borrowed = 0;
+    if (sessionCommitted(w, req)) fail(w, req, E.session_state, V.commitLost);
+    else afterReturn(w, req);
     return;
   }
-  if (w.eff.globalSession) {
-    // The commit is a statement on the Session's connection too: it waits its turn.
-    req.sessionCommit = true;
-    if (!sessionTurn(w, req)) return;
+  if (!rec.sock) {
+    const commitLost = sessionCommitted(w, req);
+    dropRecord(w, rec, false);
+    req.conn = null;
+    if (commitLost) fail(w, req, E.session_state, V.commitLost);
+    else afterReturn(w, req);
+    return;
   }
   roundTrip(w, req, rec.sock, S.RETURNED, returned);
 }
 
 export function returned(w: World, req: Request): void {
-  if (req.sessionCommit) {
-    req.sessionCommit = false;
-    sessionRelease(w, req);
+  const commitLost = sessionCommitted(w, req);
+  if (req.borrowed) {
+    // Its commit went through the Session's connection; the thread that checked that out returns it.
+    endUse(w, req);
+    req.conn = null;
+    req.borrowed = 0;
+    if (commitLost) fail(w, req, E.session_state, V.commitLost);
+    else afterReturn(w, req);
+    return;
   }
   const rec = req.conn!;
   const sock = rec.sock!;
@@ -258,7 +284,8 @@ export function returned(w: World, req: Request): void {
   }
   if (code !== OK) dropRecord(w, rec, true);
   else returnRecord(w, rec);
-  afterReturn(w, req);
+  if (commitLost) fail(w, req, E.session_state, V.commitLost);
+  else afterReturn(w, req);
 }
 
 /**

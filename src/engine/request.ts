@@ -8,8 +8,8 @@
 //
 // Python time needs the worker's GIL and one of the server's cores (gunicorn.ts);
 // database time does not.
-import { E, errorText, OK, ERROR_KINDS } from './errors';
-import { abandonConnect, execute, sessionRelease } from './dbapi';
+import { E, errorText, OK, ERROR_KINDS, V } from './errors';
+import { abandonConnect, execute, executeNow } from './dbapi';
 import { endUse } from './fd-table';
 import { pythonDone, releasePython, releaseThread, runPython } from './gunicorn';
 import { requestDone } from './load';
@@ -19,14 +19,17 @@ import {
   checkin,
   checkout,
   connected,
+  giveBack,
   gotConnection,
   holdUntilCollected,
+  pingRefused,
   pinged,
   poolTimeout,
   releaseAfterError,
   returned,
 } from './queue-pool';
-import { PH, TT } from './trace';
+import { sessionAbandon, sessionBorrow, sessionRollback, sessionUse } from './session';
+import { CAUSE, PH, TT } from './trace';
 import { Request, S, type Proc, type Server, type World } from './world';
 
 /**
@@ -49,6 +52,19 @@ export const ERROR_PATH_US = 1_000;
  */
 export const POOL_TIMEOUT_PATH_US = 300;
 
+/**
+ * session_scope "global": the Python of a checkout for the shared Session (the pool's
+ * checkout, Connection.begin, the after_begin event), run as its own slice of the GIL.
+ * Until it is done the Session has no connection, so a thread that enters meanwhile
+ * checks out one of its own (SessionTransaction._connection_for_bind has no lock). The
+ * checkout does I/O (the pool's events, a pre-ping) and asks for the GIL back at once, so
+ * the slice waits for the thread holding the GIL, not behind every waiting one. Measured
+ * on the real stack (tests/reality session-global, `W` events): a checkout took 0.10-0.15
+ * ms at the median. It is part of app_ms (the calibrated request path includes a
+ * checkout), so the first half of app_ms is that much shorter.
+ */
+export const SESSION_CHECKOUT_US = 100;
+
 export function newRequest(w: World, server: Server): Request {
   const req = w.freeReqs.pop() ?? allocSlot(w);
   req.id = ++w.serial.req;
@@ -63,9 +79,10 @@ export function newRequest(w: World, server: Server): Request {
   req.holdsCore = false;
   req.psPos = -1;
   req.corrupt = -1;
-  req.poisoned = false;
-  req.inSession = false;
+  req.rolledBack = false;
+  req.borrowed = 0;
   req.sessionCommit = false;
+  req.sessionPing = false;
   req.usingSock = null;
   req.dialBackend = null;
   req.dialClient = null;
@@ -84,28 +101,16 @@ function allocSlot(w: World): Request {
 export function startRequest(w: World, req: Request): void {
   req.queriesLeft = w.eff.queries;
   req.threadStart = w.now;
-  if (w.eff.appHalfUs > 0) runPython(w, req, w.sample(w.eff.appHalfUs), S.APP1);
-  else afterApp1(w, req);
+  if (w.eff.appHalfUs > 0) {
+    const us = w.sample(w.eff.appHalfUs);
+    runPython(w, req, w.eff.globalSession ? Math.max(0, us - SESSION_CHECKOUT_US) : us, S.APP1);
+  } else afterApp1(w, req);
 }
 
 function afterApp1(w: World, req: Request): void {
   if (req.queriesLeft > 0) beginDb(w, req);
   else beginApp2(w, req);
 }
-
-/**
- * session_scope "global": one Session shared by the worker's threads. A thread that starts
- * using it while another thread is inside a transaction clashes with it: each side fails
- * with probability SESSION_CLASH_FAIL ("This session is in 'prepared' state", "'NoneType'
- * object has no attribute 'twophase'"). The threads' queries also take turns on the
- * Session's connection (dbapi.ts sessionTurn), so a thread stays inside longer and clashes
- * more. Calibrated on the real stack (tests/reality, SQLAlchemy 1.4.46): 8 threads always
- * busy with 2 queries of 5 ms (session-global) kept 74-78 of 300 requests (model 43-77
- * over 20 seeds); 4 workers x 16 threads at 60 req/s with 3 queries of 29 ms
- * (memo-global-session) failed 814 of 1165 (model 680-830); 0.5 failed too many in the
- * first, 0.4 too few in the second. FACTS.md §11: 21 of 300 ok with 8 threads.
- */
-export const SESSION_CLASH_FAIL = 0.45;
 
 /**
  * The share of mix-ups on a shared socket that surface at the rollback ending the request
@@ -117,27 +122,36 @@ export const SESSION_CLASH_FAIL = 0.45;
 export const MIXUP_AT_ROLLBACK = 0.18;
 
 function beginDb(w: World, req: Request): void {
-  if (w.eff.globalSession && !req.inSession) {
-    const proc = req.proc!;
-    const user = proc.sessionUser;
-    if (user && user !== req && proc.sessionUsers > 0) {
-      if (w.rng.next() < SESSION_CLASH_FAIL) user.poisoned = true;
-      if (w.rng.next() < SESSION_CLASH_FAIL) {
-        fail(w, req, E.session_state, w.rng.below(2));
-        return;
-      }
+  if (w.eff.globalSession) {
+    if (!sessionUse(w, req)) return;
+    if (sessionBorrow(w, req)) {
+      execute(w, req);
+      return;
     }
-    proc.sessionUser = req;
-    proc.sessionUsers++;
-    req.inSession = true;
+    sessionCheckout(w, req);
+    return;
   }
+  beginCheckout(w, req);
+}
+
+/** A thread begins the shared Session's transaction: its checkout (SESSION_CHECKOUT_US). */
+export function sessionCheckout(w: World, req: Request): void {
+  runPython(w, req, SESSION_CHECKOUT_US, S.CHECKOUT_PY, true);
+}
+
+function beginCheckout(w: World, req: Request): void {
   w.tr?.emit(TT.REQ_PHASE, req.id, PH.checkout);
   checkout(w, req);
 }
 
 export function queryDone(w: World, req: Request): void {
   if (req.corrupt >= 0) {
-    if (req.corrupt === E.protocol_error && req.conn && w.rng.next() < MIXUP_AT_ROLLBACK) {
+    if (
+      req.corrupt === E.protocol_error &&
+      req.conn &&
+      !req.borrowed &&
+      w.rng.next() < MIXUP_AT_ROLLBACK
+    ) {
       // The query read a plausible reply; the rollback that ends the request reads the
       // leftover one and raises, with the connection still checked out (queue-pool.ts).
       const rec = req.conn;
@@ -149,10 +163,6 @@ export function queryDone(w: World, req: Request): void {
       return;
     }
     fail(w, req, req.corrupt, req.corrupt === E.protocol_error ? w.rng.below(2) : 0);
-    return;
-  }
-  if (req.poisoned) {
-    fail(w, req, E.session_state, 0);
     return;
   }
   req.queriesLeft--;
@@ -167,10 +177,6 @@ function beginApp2(w: World, req: Request): void {
 }
 
 function teardown(w: World, req: Request): void {
-  if (req.poisoned) {
-    fail(w, req, E.session_state, 1);
-    return;
-  }
   if (req.conn) checkin(w, req);
   else finish(w, req, OK, 0);
 }
@@ -184,11 +190,13 @@ export function afterReturn(w: World, req: Request): void {
 
 /** The request fails (in its own flow): its connection is released the way SQLAlchemy does. */
 export function fail(w: World, req: Request, kind: number, variant: number): void {
+  if (w.eff.globalSession && sessionRollback(w, req, kind, variant)) return;
   const rec = req.conn;
   if (rec) {
     req.conn = null;
     endUse(w, req);
-    releaseAfterError(w, rec, kind);
+    if (req.borrowed) req.borrowed = 0;
+    else releaseAfterError(w, rec, kind);
   }
   if (req.proc && req.proc.alive && !req.holdsGil) {
     // The error path runs in Python before the thread is free (finish at S.ERROR_PATH).
@@ -206,7 +214,13 @@ export function fail(w: World, req: Request, kind: number, variant: number): voi
  */
 export function interrupt(w: World, req: Request, kind: number, variant: number): void {
   if (req.step === S.DONE) return;
-  const k = req.corrupt >= 0 && req.corrupt !== E.protocol_error ? req.corrupt : kind;
+  let k = req.corrupt >= 0 && req.corrupt !== E.protocol_error ? req.corrupt : kind;
+  if (req.borrowed && req.usingSock?.cause === CAUSE.closed) {
+    // Another thread of the shared Session closed the connection this statement ran on
+    // (its pool closed or invalidated it): the thread meets the closed connection.
+    k = E.session_state;
+    variant = V.staleConnection;
+  }
   cleanup(w, req);
   req.gen++;
   req.failKind = k;
@@ -218,8 +232,7 @@ export function interrupt(w: World, req: Request, kind: number, variant: number)
 export function cleanup(w: World, req: Request): void {
   cancelQuery(w, req);
   endUse(w, req);
-  sessionRelease(w, req);
-  if (req.step === S.SESSION_WAIT) req.step = S.RUNNING;
+  sessionAbandon(w, req);
   releasePython(w, req);
   abandonConnect(w, req);
   if (req.step === S.POOL_WAIT) {
@@ -237,7 +250,8 @@ export function killRequest(w: World, req: Request): void {
   if (req.conn) {
     const rec = req.conn;
     req.conn = null;
-    pgbRelease(w, rec.sock?.client ?? null, 'transaction');
+    if (req.borrowed) req.borrowed = 0;
+    else pgbRelease(w, rec.sock?.client ?? null, 'transaction');
   }
   finish(w, req, E.worker_timeout, 0);
 }
@@ -251,11 +265,6 @@ function finish(w: World, req: Request, kind: number, variant: number): void {
   req.step = S.DONE;
   req.gen++;
   if (proc) {
-    if (req.inSession) {
-      req.inSession = false;
-      proc.sessionUsers--;
-    }
-    if (proc.sessionUser === req) proc.sessionUser = null;
     if (proc.current === req) proc.current = null;
     releaseThread(w, req, proc);
   }
@@ -290,6 +299,10 @@ export function resume(w: World, req: Request): void {
       pythonDone(w, req);
       teardown(w, req);
       return;
+    case S.CHECKOUT_PY:
+      pythonDone(w, req);
+      beginCheckout(w, req);
+      return;
     case S.CONNECTED:
       connected(w, req);
       return;
@@ -303,11 +316,15 @@ export function resume(w: World, req: Request): void {
       queryDone(w, req);
       return;
     case S.SESSION_GO:
-      if (req.sessionCommit) checkin(w, req);
-      else execute(w, req);
+      if (req.sessionCommit) giveBack(w, req);
+      else if (req.sessionPing) pingRefused(w, req);
+      else executeNow(w, req);
       return;
     case S.RETURNED:
       returned(w, req);
+      return;
+    case S.TX_WON:
+      giveBack(w, req);
       return;
     case S.FAIL:
       fail(w, req, req.failKind, req.failVariant);

@@ -59,7 +59,16 @@ export const S = {
   SESSION_WAIT: 15,
   /** ... and now its turn: run the query. */
   SESSION_GO: 16,
+  /** session_scope "global": a commit or rollback waiting for another thread's commit of the same transaction to end. */
+  TX_WAIT: 17,
+  /** ... which this one closed first after all: its connection goes back. */
+  TX_WON: 18,
+  /** session_scope "global": the Python of a checkout for the Session (request.ts SESSION_CHECKOUT_US). */
+  CHECKOUT_PY: 19,
 } as const;
+
+/** session_scope "global": the state of the worker's one Session transaction (session.ts). */
+export const TX = { NONE: 0, ACTIVE: 1, PREPARED: 2 } as const;
 
 export class Server {
   master!: Proc;
@@ -93,9 +102,13 @@ export class Proc {
   maxRequests = 0;
   gilHolder: Request | null = null;
   readonly gilQueue = new Fifo<Request>(8);
-  /** session_scope "global": the request currently inside the worker's one Session. */
-  sessionUser: Request | null = null;
-  sessionUsers = 0;
+  /** session_scope "global": the worker's one Session's transaction (session.ts): TX state, the thread committing it, and the other threads' commits and rollbacks racing that commit. */
+  tx: number = TX.NONE;
+  txCommitter: Request | null = null;
+  /** The connection the transaction runs on (the one its first thread checked out) and that connection's id then. */
+  txConn: ConnRecord | null = null;
+  txConnId = 0;
+  readonly txRacers = new Fifo<Request>(8);
   /** The request whose statement the Session is running (one at a time), and those queued for it. */
   sessionCmd: Request | null = null;
   readonly sessionWait = new Fifo<Request>(8);
@@ -145,6 +158,8 @@ export class ConnRecord {
   startTime = 0;
   fresh = false;
   out = false;
+  /** session_scope "global": a statement ran on it while it was back in the pool (psycopg2 began a transaction on it). */
+  dirty = false;
 }
 
 export class Pool {
@@ -217,10 +232,14 @@ export class Request {
   psSeq = 0;
   psPos = -1;
   corrupt = -1;
-  poisoned = false;
-  inSession = false;
+  /** session_scope "global": its failure has rolled the Session back. */
+  rolledBack = false;
+  /** session_scope "global": the id of the Session's connection it uses without having checked it out (0: none). */
+  borrowed = 0;
   /** session_scope "global": the turn it waits for is its commit (checkin), not a query. */
   sessionCommit = false;
+  /** ... or a pre-ping on a connection left inside a transaction (queue-pool.ts prepare). */
+  sessionPing = false;
   usingSock: Sock | null = null;
   dialBackend: Backend | null = null;
   dialClient: PgbClient | null = null;
