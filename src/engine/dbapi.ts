@@ -7,7 +7,14 @@ import { beginUse, endUse, newSock } from './fd-table';
 import { pgbAdmit, pgbClientClosed, pgbExecute, pgbRelease } from './pgbouncer';
 import { authenticate, endBackend, lastRefusal, runOnBackend, startBackend } from './postgres';
 import { queryDone, sessionCheckout } from './request';
-import { sessionBorrow, sessionConnLive, sessionRelease, sessionTurn, sessionUse } from './session';
+import {
+  dropBorrow,
+  sessionBorrow,
+  sessionConnLive,
+  sessionRelease,
+  sessionTurn,
+  sessionUse,
+} from './session';
 import { PH, TT } from './trace';
 import { S, type Request, type Sock, type World } from './world';
 
@@ -105,8 +112,6 @@ export function execute(w: World, req: Request): void {
     if (!sessionUse(w, req)) return;
     if (req.borrowed && !sessionBorrow(w, req)) {
       // The transaction it joined has ended: the Session begins one, with a checkout.
-      req.conn = null;
-      req.borrowed = 0;
       sessionCheckout(w, req);
       return;
     }
@@ -120,8 +125,7 @@ export function executeNow(w: World, req: Request): void {
   if (req.borrowed && !sessionConnLive(req)) {
     // The Session's connection was closed under it while it waited its turn.
     sessionRelease(w, req);
-    req.conn = null;
-    req.borrowed = 0;
+    dropBorrow(req);
     req.failKind = E.session_state;
     req.failVariant = V.staleConnection;
     w.resumeAfter(req, S.FAIL, 0);

@@ -28,6 +28,7 @@ import {
   roundTripResult,
 } from './dbapi';
 import {
+  dropBorrow,
   sessionCommit,
   sessionCommitted,
   sessionConnLive,
@@ -242,18 +243,15 @@ export function giveBack(w: World, req: Request): void {
   const rec = req.conn!;
   if (req.borrowed && !sessionConnLive(req)) {
     // The Session's connection is gone (closed by the thread that checked it out): nothing to send.
-    req.conn = null;
-    req.borrowed = 0;
-    if (sessionCommitted(w, req)) fail(w, req, E.session_state, V.commitLost);
-    else afterReturn(w, req);
+    dropBorrow(req);
+    afterCommit(w, req, sessionCommitted(w, req));
     return;
   }
   if (!rec.sock) {
     const commitLost = sessionCommitted(w, req);
     dropRecord(w, rec, false);
     req.conn = null;
-    if (commitLost) fail(w, req, E.session_state, V.commitLost);
-    else afterReturn(w, req);
+    afterCommit(w, req, commitLost);
     return;
   }
   roundTrip(w, req, rec.sock, S.RETURNED, returned);
@@ -264,10 +262,8 @@ export function returned(w: World, req: Request): void {
   if (req.borrowed) {
     // Its commit went through the Session's connection; the thread that checked that out returns it.
     endUse(w, req);
-    req.conn = null;
-    req.borrowed = 0;
-    if (commitLost) fail(w, req, E.session_state, V.commitLost);
-    else afterReturn(w, req);
+    dropBorrow(req);
+    afterCommit(w, req, commitLost);
     return;
   }
   const rec = req.conn!;
@@ -284,6 +280,11 @@ export function returned(w: World, req: Request): void {
   }
   if (code !== OK) dropRecord(w, rec, true);
   else returnRecord(w, rec);
+  afterCommit(w, req, commitLost);
+}
+
+/** The connection is back (or let go); with a shared Session, its commit may have lost the close (session.ts). */
+function afterCommit(w: World, req: Request, commitLost: boolean): void {
   if (commitLost) fail(w, req, E.session_state, V.commitLost);
   else afterReturn(w, req);
 }

@@ -77,11 +77,18 @@ export function sessionBorrow(w: World, req: Request): boolean {
   const rec = proc.txConn;
   if (!rec || rec.id !== proc.txConnId || !rec.out || !rec.sock) {
     proc.txConn = null;
+    dropBorrow(req);
     return false;
   }
   req.conn = rec;
   req.borrowed = rec.id;
   return true;
+}
+
+/** req lets go of the Session's connection it borrowed (the thread that checked it out returns it). */
+export function dropBorrow(req: Request): void {
+  req.conn = null;
+  req.borrowed = 0;
 }
 
 /** The connection req checked out is now the Session's (the last checkout wins, as in _connection_for_bind). */
