@@ -242,7 +242,11 @@ async function runSubject(s: Subject, cal: Calibration, opts: Options): Promise<
     const engineTexts = model.texts[kind] ?? [];
     const realTexts = realTextsByKind(real.report)[kind] ?? [];
     if (engineTexts.length && realTexts.filter((t) => !t.startsWith('(moved from')).length)
-      texts.push(...compareTexts(kind, engineTexts, realTexts, engineVariants(model.scenario)));
+      texts.push(
+        ...compareTexts(kind, engineTexts, realTexts, engineVariants(model.scenario), {
+          tls: model.scenario.network.tls,
+        }),
+      );
   }
   checks.push(textCheck(texts));
   const pg = model.scenario.postgres;

@@ -119,6 +119,18 @@ describe('texts: libpq repeats and engine variants', () => {
     expect(rows.find((r) => r.side === 'both' && r.real === real)?.verdict).toBe('same');
   });
 
+  it('over TLS only, accepts a closed-connection text the short real run did not print', () => {
+    const plain = errorText(kind('connection_closed'), 0, ctx);
+    const eof = errorText(kind('connection_closed'), 1, ctx);
+    const real =
+      'sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) SSL SYSCALL error: EOF detected\n\n[SQL: SELECT pg_sleep(%(s)s)]';
+    const tls = compareTexts('connection_closed', [plain, eof], [real], () => [], { tls: true });
+    expect(tls.map((r) => r.verdict)).toEqual(['explained', 'same']);
+    expect(tls[0]!.side).toBe('engine');
+    const plainTcp = compareTexts('connection_closed', [plain, eof], [real]);
+    expect(plainTcp[0]!.verdict).toBe('unexplained');
+  });
+
   it("explains a shared Session's text that the real run did not print", () => {
     const twophase = errorText(kind('session_state'), 1, ctx);
     expect(twophase).toContain('twophase');
