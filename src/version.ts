@@ -9,7 +9,7 @@ export const POOL_LAB_VERSION = '0.1.0';
  * figures of an existing scenario and seed. A link made with an older revision
  * still opens, with a notice that its figures may differ from an old report.
  */
-export const MODEL_VERSION = 5;
+export const MODEL_VERSION = 6;
 
 /** Scenario format version (SCENARIO.md `version`). */
 export const SCENARIO_VERSION = 1;

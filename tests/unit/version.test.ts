@@ -14,7 +14,7 @@ describe('versions and Lab links', () => {
   it('writes a Lab link that decodes back to the scenario, under a base path', () => {
     const scenario = { ...DEFAULT_SCENARIO, app: { ...DEFAULT_SCENARIO.app, workers: 4 }, seed: 9 };
     const link = labLink(scenario, { site: 'https://docs.example.com/', base: '/pool-lab' });
-    expect(link).toBe('https://docs.example.com/pool-lab/lab/?seed=9&app.workers=4&v=1.5');
+    expect(link).toBe('https://docs.example.com/pool-lab/lab/?seed=9&app.workers=4&v=1.6');
     const params = new URL(link).searchParams;
     params.delete('v');
     const decoded = decodeScenarioFromParams(params, DEFAULT_SCENARIO);

@@ -156,10 +156,11 @@ describe('examples/memo-postmortem', () => {
       expect(run.pool.waited).toBe(0);
       expect(run.postgres.connections_peak).toBeLessThanOrEqual(worstCase);
       expect(run.postgres.connections_opened).toBe(run.pool.connects);
-      // Python time sets the pace: each worker runs one thread's app_ms at a time (the GIL).
+      // Python time sets the pace: each worker runs one thread's app_ms at a time (the GIL),
+      // a little under that bound, as the accept race leaves a worker idle now and then.
       const gilBound = (run.scenario.app.workers * 1000) / run.scenario.app.request.app_ms;
-      expect(run.throughput_rps).toBeLessThanOrEqual(gilBound);
-      expect(run.throughput_rps).toBeGreaterThan(0.95 * gilBound);
+      expect(run.throughput_rps).toBeLessThan(0.98 * gilBound);
+      expect(run.throughput_rps).toBeGreaterThan(0.85 * gilBound);
       // Little's law: mean latency ~ users / throughput.
       const little = (run.scenario.load.concurrency / run.throughput_rps) * 1000;
       expect(Math.abs(run.latency_ms.mean - little) / little).toBeLessThan(0.05);

@@ -357,9 +357,16 @@ describe('faults', () => {
         ],
       },
     };
-    expect(run(base).requests.errors.connection_closed).toBeGreaterThan(0);
-    expect(run({ ...base, pool: { ...base.pool, pool_pre_ping: true } }).requests.failed).toBe(0);
-    expect(run({ ...base, pool: { ...base.pool, pool_recycle: 10 } }).requests.failed).toBe(0);
+    // A drop costs a failure only when a request reaches past the connections the quiet
+    // phase keeps warm (LIFO), which not every seed's arrivals do: count over five seeds.
+    const seeds = [1, 2, 3, 4, 5];
+    const over = (input: typeof base, pick: (r: ReturnType<typeof run>) => number) =>
+      seeds.reduce((sum, seed) => sum + pick(run({ ...input, seed })), 0);
+    expect(over(base, (r) => r.requests.errors.connection_closed)).toBeGreaterThan(0);
+    const prePing = { ...base, pool: { ...base.pool, pool_pre_ping: true } };
+    expect(over(prePing, (r) => r.requests.failed)).toBe(0);
+    const recycle = { ...base, pool: { ...base.pool, pool_recycle: 10 } };
+    expect(over(recycle, (r) => r.requests.failed)).toBe(0);
   });
   it('postgres restart: connects refused while down, clean after', () => {
     const r = run({

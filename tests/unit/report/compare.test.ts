@@ -32,9 +32,9 @@ describe('before and after', () => {
   });
 
   it('formats both runs with the single-run report', () => {
-    const md = formatComparison(b, a, { shareUrl: 'http://x/compare/?v=1.5', version: '0.1.0' });
+    const md = formatComparison(b, a, { shareUrl: 'http://x/compare/?v=1.6', version: '0.1.0' });
     expect(md).toContain('| protocol_error |');
-    expect(md).toContain('Reproduce both: <http://x/compare/?v=1.5>');
+    expect(md).toContain('Reproduce both: <http://x/compare/?v=1.6>');
     expect(md).toContain('### Before');
     expect(md).toContain(`#### Pool Lab simulation (Pool Lab 0.1.0, model ${MODEL_VERSION})`);
   });

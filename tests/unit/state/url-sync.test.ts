@@ -52,7 +52,7 @@ describe('URL sync', () => {
       { param: 'bogus', message: 'unknown parameter' },
     ]);
     store.getState().setField('pool.pool_size', 7);
-    expect(url()).toBe('/lab/?app.workers=3&pool.pool_size=7&v=1.5');
+    expect(url()).toBe('/lab/?app.workers=3&pool.pool_size=7&v=1.6');
     stop();
   });
 
@@ -66,7 +66,7 @@ describe('URL sync', () => {
       app: { ...nullpool.app, threads: 2 },
     });
     expect(shareUrl('page', store, { pathname: '/lab/', hash: '#pool' })).toBe(
-      '/lab/?preset=nullpool&app.threads=2&v=1.5#pool',
+      '/lab/?preset=nullpool&app.threads=2&v=1.6#pool',
     );
     stop();
   });
@@ -77,7 +77,7 @@ describe('URL sync', () => {
     const stop = startUrlSync('page', store, win, 'nullpool');
     expect(store.getState().basePreset).toBe('nullpool');
     expect(entries).toHaveLength(1);
-    expect(url()).toBe('/lab/?preset=nullpool&v=1.5');
+    expect(url()).toBe('/lab/?preset=nullpool&v=1.6');
     stop();
   });
 
@@ -91,8 +91,8 @@ describe('URL sync', () => {
     store.getState().setField('pool.pool_size', 9);
     expect(entries.map((e) => e.url)).toEqual([
       '/lab/',
-      '/lab/?pool.pool_size=8&v=1.5',
-      '/lab/?pool.pool_size=9&v=1.5',
+      '/lab/?pool.pool_size=8&v=1.6',
+      '/lab/?pool.pool_size=9&v=1.6',
     ]);
     back();
     expect(store.getState().scenario.pool.pool_size).toBe(8);
@@ -105,7 +105,7 @@ describe('URL sync', () => {
 describe('link versions', () => {
   it('opens an older model revision with a notice, and a malformed version with another', async () => {
     const { readLinkVersion } = await import('../../../src/scenario/link-version');
-    expect(readLinkVersion(new URLSearchParams('v=1.5'))).toEqual([]);
+    expect(readLinkVersion(new URLSearchParams('v=1.6'))).toEqual([]);
     expect(readLinkVersion(new URLSearchParams('a=1'))).toEqual([]);
     expect(readLinkVersion(new URLSearchParams('v=1.0'))[0]?.message).toMatch(/figures may differ/);
     expect(readLinkVersion(new URLSearchParams('v=9.9'))[0]?.message).toMatch(/newer Pool Lab/);
