@@ -116,6 +116,19 @@ class EventTests(unittest.TestCase):
         self.assertEqual(s["fork"], {"inherited_connections": 1, "shared_socket_uses": 1})
         self.assertEqual(s["pool"]["wait_ms"]["max"], 10.0)  # connect time is not counted as waiting
 
+    def test_worker_checkouts_in_boot_order(self):
+        # Worker 21 boots after worker 20 but serves more; the master (19) never boots.
+        with tempfile.TemporaryDirectory() as d:
+            for pid, log in {
+                19: "o 0.5 0 19\ni 0.6\n",
+                20: "B 1.0 19\no 1.1 0 20\ni 1.2\n",
+                21: "B 1.05 19\no 1.1 0 21\ni 1.2\no 1.3 0 21\ni 1.4\no 1.5 0 21\n",
+            }.items():
+                with open(os.path.join(d, f"ev-{pid}.log"), "w") as fh:
+                    fh.write(log)
+            s = pool_summary(read_events([d]))
+        self.assertEqual(s["extra"]["worker_checkouts"], {"by_boot_order": [1, 3], "most": 3, "least": 1})
+
     def test_statement_summary(self):
         # Thread 1 runs two statements alone on connection 7 and commits; thread 2's statement
         # is sent while thread 1's second one runs on the same connection, and it fails.

@@ -192,6 +192,15 @@ CASES: dict[str, tuple[str, Check]] = {
             ("at most 1 failure (a request in flight at the kill)", lambda r: r["requests"]["failed"] <= 1),
         ),
     ),
+    "gthread-accept-shares": (
+        "4 gthread workers at 60 requests a second: how the requests spread over the workers "
+        "that race to accept them",
+        expect(
+            ("every worker served requests", lambda r: r["extra"]["worker_checkouts"]["least"] > 0),
+            ("4 workers booted", lambda r: len(r["extra"]["worker_checkouts"]["by_boot_order"]) == 4),
+            ("nothing failed", _no_failures),
+        ),
+    ),
     "session-global": (
         "one Session shared by 8 threads: session state errors",
         expect(("some session_state errors", lambda r: _err(r, "session_state") > 0)),

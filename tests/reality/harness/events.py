@@ -56,6 +56,8 @@ def pool_summary(events: list[tuple]) -> dict:
     pool_info = None
     pids = set()
     boots = 0
+    booted: list[int] = []  # worker pids, in boot order
+    checkouts_by_pid: dict[int, int] = {}
     for t, pid, kind, fields in events:
         pids.add(pid)
         if kind == "C":
@@ -65,6 +67,7 @@ def pool_summary(events: list[tuple]) -> dict:
             checkouts += 1
             shared += int(fields[0]) if fields else 0
             out_by_pid[pid] = out_by_pid.get(pid, 0) + 1
+            checkouts_by_pid[pid] = checkouts_by_pid.get(pid, 0) + 1
             current += 1
             peak = max(peak, current)
         elif kind == "i":
@@ -86,6 +89,7 @@ def pool_summary(events: list[tuple]) -> dict:
             invalidations += 1
         elif kind == "B":
             boots += 1
+            booted.append(pid)
         elif kind == "P" and pool_info is None:
             pool_info = {
                 "class": fields[0],
@@ -110,8 +114,20 @@ def pool_summary(events: list[tuple]) -> dict:
             "invalidations": invalidations,
             "app_processes": len(pids),
             "worker_boots": boots,
+            "worker_checkouts": worker_checkouts(booted, checkouts_by_pid),
             "pool_as_built": pool_info,
         },
+    }
+
+
+def worker_checkouts(booted: list[int], by_pid: dict[int, int]) -> dict:
+    """How the requests spread over the workers: each worker's pool checkouts (one per
+    request with hold=request), in boot order, with the most and the least."""
+    counts = [by_pid.get(pid, 0) for pid in booted]
+    return {
+        "by_boot_order": counts,
+        "most": max(counts, default=0),
+        "least": min(counts, default=0),
     }
 
 
