@@ -86,7 +86,7 @@ export const EXPLAINED: Explanation[] = [
     engine: /^(SSL SYSCALL error: EOF detected|server closed the connection unexpectedly)/,
     real: null,
     tlsOnly: true,
-    why: 'Over TLS, a connection whose backend has ended reads as either text: "SSL SYSCALL error: EOF detected" or "server closed the connection unexpectedly". The real stack prints both: the saved full comparison\'s fork-shared-tls and tls-shared-socket runs each printed both, while a run of a few seconds with three or four such failures may print only one of them. The engine prints the first after the TLS session broke and the second after another process closed the connection.',
+    why: 'Over TLS, a connection whose backend has ended reads as either text: "SSL SYSCALL error: EOF detected" or "server closed the connection unexpectedly". The real stack prints both: in the full comparisons of 2026-12-02 and 2026-12-03, the real runs of fork-shared-tls and tls-shared-socket each printed both, while a run of a few seconds with three or four such failures may print only one of them. The engine prints the first after the TLS session broke and the second after another process closed the connection.',
   },
   {
     id: 'worker-timeout-vantage',
