@@ -201,15 +201,8 @@ function raceWinner(w: World, server: Server): Proc | null {
   if (n <= 1) return only;
   const byGil = gilFree > 0;
   // The k-th racer in boot order has weight ACCEPT_WAKE_RATIO^k; one uniform draw picks.
-  // (Products, not Math.pow, whose last bit may differ between JavaScript engines.)
-  let total = 0;
+  let u = w.rng.next() * raceWeightTotal(byGil ? gilFree : n);
   let weight = 1;
-  for (let k = byGil ? gilFree : n; k > 0; k--) {
-    total += weight;
-    weight *= ACCEPT_WAKE_RATIO;
-  }
-  let u = w.rng.next() * total;
-  weight = 1;
   for (let i = 0; i < ws.length; i++) {
     const p = ws[i]!;
     if (!canAccept(p) || (byGil && p.gilHolder !== null)) continue;
@@ -218,6 +211,21 @@ function raceWinner(w: World, server: Server): Proc | null {
     weight *= ACCEPT_WAKE_RATIO;
   }
   return only;
+}
+
+/**
+ * The sum of the first `racers` weights (1 + r + r^2 + ...), kept as they are first needed.
+ * Summed as products, not with Math.pow, whose last bit may differ between JavaScript
+ * engines, so every engine draws the same winner.
+ */
+const RACE_TOTALS: number[] = [0];
+let nextRaceWeight = 1;
+function raceWeightTotal(racers: number): number {
+  while (RACE_TOTALS.length <= racers) {
+    RACE_TOTALS.push(RACE_TOTALS[RACE_TOTALS.length - 1]! + nextRaceWeight);
+    nextRaceWeight *= ACCEPT_WAKE_RATIO;
+  }
+  return RACE_TOTALS[racers]!;
 }
 
 /** A request reaches the server (from the load balancer). */
